@@ -1,0 +1,55 @@
+# vmon: top-level build.  `make` builds vmon.ko, libvmon and the vmon CLI;
+# `make check` runs every test (host unit tests, then the QEMU guest suite);
+# `make demo` boots a guest and shows a watch firing.
+
+# One version, in the header DKMS builds from (no git under /usr/src).
+VERSION := $(shell sed -n 's/^\#define VMON_MODULE_VERSION "\(.*\)"/\1/p' kmod/version.h)
+BUILD := build
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARNFLAGS := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CPPFLAGS += -D_GNU_SOURCE -Ikmod/uapi -Ilib -DVMON_VERSION='"$(VERSION)"'
+NL_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
+NL_LIBS := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
+
+# The module builds against KDIR: the running kernel's headers, else the
+# newest installed ones (this machine's own kernel has no module support).
+KDIR ?= $(shell tools/kdir)
+KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=1
+
+all: module userspace
+
+module:
+	@test -n "$(KDIR)" || { echo "no kernel headers found: apt-get install linux-headers-amd64" >&2; exit 1; }
+	$(KMAKE) modules
+
+userspace: $(BUILD)/libvmon.so $(BUILD)/libvmon.a $(BUILD)/vmon
+
+$(BUILD):
+	mkdir -p $@
+
+include lib/lib.mk
+include cli/cli.mk
+include tests/tests.mk
+
+# Install what the build and tests need (Debian), then run everything.
+deps:
+	tools/install-deps
+
+check: deps
+	$(MAKE) all tests-build
+	tests/run
+
+demo: deps
+	$(MAKE) all tests-build
+	tests/vm/demo
+
+sparse:
+	$(KMAKE) C=2 CHECK=sparse modules
+
+clean:
+	rm -rf $(BUILD)
+	-$(KMAKE) clean 2>/dev/null
+
+.PHONY: all module userspace deps check demo sparse clean

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Notifications: EVENT when a watch fires, WATCH_GONE when one ends on its
+ * own.  Each goes by unicast to the watch's owner socket and by multicast
+ * to the "events" group (the owner excluded, so it never gets two).  A
+ * global sequence number, assigned in send order, lets a listener count
+ * what it lost when its socket overflowed.
+ */
+#include "vmon.h"
+
+static DEFINE_MUTEX(vmon_send_lock);
+static u64 vmon_event_seq;
+
+static int vmon_put_ident(struct sk_buff *skb, const struct vmon_watch *w)
+{
+	if (nla_put_u32(skb, VMON_A_WATCH_ID, w->id) ||
+	    nla_put_string(skb, VMON_A_NAME, w->name) ||
+	    nla_put_u32(skb, VMON_A_PID, w->pid_nr) ||
+	    nla_put_u64_64bit(skb, VMON_A_ADDR, w->addr, VMON_A_PAD) ||
+	    nla_put_u8(skb, VMON_A_LEN, w->len) ||
+	    nla_put_u32(skb, VMON_A_WATCH_FLAGS, w->flags) ||
+	    nla_put_u8(skb, VMON_A_OP, w->op) ||
+	    nla_put_u64_64bit(skb, VMON_A_THRESHOLD, w->threshold, VMON_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static bool vmon_mcast_listeners(const struct vmon_watch *w)
+{
+#ifdef VMON_MCAST_RESTRICTED
+	return genl_has_listeners(&vmon_family, w->net, 0);
+#else
+	return false;	/* an unrestricted group would leak to any user */
+#endif
+}
+
+/*
+ * Number and deliver a finished message.  Send order equals sequence
+ * order because both happen under vmon_send_lock.
+ */
+static void vmon_deliver(struct vmon_watch *w, struct sk_buff *skb, void *hdr,
+			 bool mcast)
+{
+	struct vmon_group *g = w->group;
+	struct sk_buff *copy;
+	int ret;
+
+	mutex_lock(&vmon_send_lock);
+	if (w->owner_portid && w->lost &&
+	    nla_put_u64_64bit(skb, VMON_A_LOST, w->lost, VMON_A_PAD))
+		goto drop;
+	if (nla_put_u64_64bit(skb, VMON_A_SEQ, ++vmon_event_seq, VMON_A_PAD))
+		goto drop;
+	genlmsg_end(skb, hdr);
+
+	if (w->owner_portid) {
+		copy = mcast ? skb_copy(skb, GFP_KERNEL) : skb;
+		ret = copy ? genlmsg_unicast(w->net, copy, w->owner_portid) :
+			     -ENOMEM;
+		if (!ret) {
+			w->lost = 0;
+			atomic64_inc(&g->events_sent);
+		} else if (ret != -ECONNREFUSED) {	/* owner gone: nothing lost */
+			w->lost++;
+			atomic64_inc(&g->events_dropped);
+		}
+		if (!mcast)
+			goto out;
+	}
+	ret = genlmsg_multicast_netns(&vmon_family, w->net, skb, w->owner_portid,
+				      0, GFP_KERNEL);
+	if (!ret)
+		atomic64_inc(&g->events_sent);
+	else if (ret != -ESRCH)
+		atomic64_inc(&g->events_dropped);
+	goto out;
+drop:
+	nlmsg_free(skb);
+	atomic64_inc(&g->events_dropped);
+out:
+	mutex_unlock(&vmon_send_lock);
+}
+
+static struct sk_buff *vmon_event_start(struct vmon_watch *w, u8 cmd,
+					void **hdr, bool *mcast)
+{
+	struct sk_buff *skb;
+
+	*mcast = vmon_mcast_listeners(w);
+	if (!w->owner_portid && !*mcast)
+		return NULL;	/* nobody to tell */
+	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!skb)
+		goto nomem;
+	*hdr = genlmsg_put(skb, 0, 0, &vmon_family, 0, cmd);
+	if (!*hdr || vmon_put_ident(skb, w)) {
+		nlmsg_free(skb);
+		goto nomem;
+	}
+	return skb;
+nomem:
+	atomic64_inc(&w->group->events_dropped);
+	return NULL;
+}
+
+void vmon_event_send_trigger(struct vmon_watch *w,
+			     const struct vmon_trigger_snap *snap)
+{
+	struct sk_buff *skb;
+	bool mcast;
+	void *hdr;
+
+	skb = vmon_event_start(w, VMON_CMD_EVENT, &hdr, &mcast);
+	if (!skb)
+		return;
+	if (nla_put_u64_64bit(skb, VMON_A_VALUE, snap->value, VMON_A_PAD) ||
+	    nla_put_u64_64bit(skb, VMON_A_TIME_REAL_NS, snap->time_real_ns, VMON_A_PAD) ||
+	    nla_put_u64_64bit(skb, VMON_A_TIME_MONO_NS, snap->time_mono_ns, VMON_A_PAD) ||
+	    nla_put_u64_64bit(skb, VMON_A_HITS, snap->hits, VMON_A_PAD) ||
+	    nla_put_u64_64bit(skb, VMON_A_SUPPRESSED, snap->suppressed, VMON_A_PAD)) {
+		nlmsg_free(skb);
+		atomic64_inc(&w->group->events_dropped);
+		return;
+	}
+	vmon_deliver(w, skb, hdr, mcast);
+}
+
+void vmon_event_send_gone(struct vmon_watch *w, enum vmon_gone_reason reason)
+{
+	struct sk_buff *skb;
+	bool mcast;
+	void *hdr;
+
+	skb = vmon_event_start(w, VMON_CMD_WATCH_GONE, &hdr, &mcast);
+	if (!skb)
+		return;
+	if (nla_put_u32(skb, VMON_A_GONE_REASON, reason)) {
+		nlmsg_free(skb);
+		atomic64_inc(&w->group->events_dropped);
+		return;
+	}
+	vmon_deliver(w, skb, hdr, mcast);
+}

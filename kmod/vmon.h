@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* vmon.ko internal interfaces: watches, interval groups, targets, owners. */
+#ifndef _VMON_H
+#define _VMON_H
+
+#include <linux/hrtimer.h>
+#include <linux/list.h>
+#include <linux/mmu_notifier.h>
+#include <linux/mutex.h>
+#include <linux/kref.h>
+#include <linux/workqueue.h>
+#include <net/genetlink.h>
+#include <uapi/linux/vmon.h>
+
+#define VMON_INTERVAL_FLOOR_NS	1000ULL			/* 1 us */
+#define VMON_INTERVAL_MAX_NS	(3600ULL * NSEC_PER_SEC)	/* 1 h */
+#define VMON_COOLDOWN_MAX_NS	(86400ULL * NSEC_PER_SEC)	/* 1 day */
+#define VMON_WATCHES_LIMIT	(1U << 22)
+
+struct vmon_group;
+struct vmon_target;
+struct vmon_owner;
+
+/* What the timer saw when a watch fired; handed to the event work. */
+struct vmon_trigger_snap {
+	u64 value;
+	u64 time_real_ns;
+	u64 time_mono_ns;
+	u64 hits;
+	u64 suppressed;
+};
+
+struct vmon_watch {
+	/* Read (and the state part written) by the group's timer only. */
+	const void *kaddr;		/* the value, through the pinned page */
+	u64 threshold;
+	u64 cooldown_ns;
+	u8 len;
+	u8 op;
+	bool is_signed;
+	bool aligned;
+	bool stale;			/* page being invalidated: skip */
+	u64 quiet_until;		/* CLOCK_MONOTONIC ns */
+	u64 hits;
+	u64 suppressed;
+
+	raw_spinlock_t snap_lock;	/* timer -> event work hand-off */
+	struct vmon_trigger_snap snap;
+	struct work_struct trigger_work;
+	u64 lost;			/* owner unicasts dropped (event work) */
+
+	/* Control plane: immutable after add, or under vmon_lock. */
+	u32 id;
+	u32 flags;			/* VMON_WATCH_F_* */
+	pid_t pid_nr;			/* as the creator named it */
+	u64 addr;
+	u64 interval_ns;
+	char name[VMON_NAME_MAX];
+	kuid_t uid;			/* creator's socket owner */
+	struct net *net;		/* creator's netns (reference) */
+	u32 owner_portid;		/* 0 when detached */
+	struct pid *pid;
+	struct page *page;
+	struct page *old_page;		/* replaced, unpinned after a grace period */
+	int gone_reason;		/* enum vmon_gone_reason, for a removal batch */
+	struct vmon_group *group;
+	struct vmon_target *target;
+	struct vmon_owner *owner;
+	struct list_head owner_node;	/* owner->watches */
+	struct list_head target_node;	/* target->watches, also target->lock */
+	struct list_head batch_node;	/* a removal batch */
+	bool dead;			/* being removed */
+};
+
+/* One hrtimer per distinct interval, shared by every owner. */
+struct vmon_slots {
+	unsigned int n;			/* published with release */
+	unsigned int cap;
+	struct rcu_head rcu;
+	struct vmon_watch *w[];
+};
+
+struct vmon_group {
+	struct list_head node;		/* vmon_groups */
+	u64 interval_ns;
+	struct hrtimer timer;
+	struct vmon_slots __rcu *slots;
+	unsigned int nr;		/* watches, under vmon_lock */
+	bool touched;			/* in a removal batch */
+
+	/* written only by the timer callback */
+	u64 fires;
+	u64 checks;
+	u64 ns_total;
+	u64 ns_max;
+	u64 triggers;
+	atomic64_t events_sent;
+	atomic64_t events_dropped;
+};
+
+/* Per target mm: invalidation tracking through an mmu_notifier. */
+struct vmon_target {
+	struct mmu_notifier mn;
+	struct kref ref;		/* subscription + each queued work */
+	spinlock_t lock;		/* watches list vs. notifier callbacks */
+	struct list_head watches;
+	unsigned long inval_seq;	/* bumped by every invalidation */
+	unsigned int inval_active;	/* invalidations between start and end */
+	bool released;			/* the mm went away (exit or exec) */
+	struct work_struct work;
+};
+
+struct vmon_config {
+	u64 default_interval_ns;
+	u64 min_interval_ns;
+	u64 default_cooldown_ns;
+	u32 max_watches;
+};
+
+/* main.c */
+extern struct mutex vmon_lock;
+extern struct workqueue_struct *vmon_wq;
+extern bool vmon_log_triggers;
+
+/* config.c, under vmon_lock */
+extern struct vmon_config vmon_cfg;
+extern unsigned int vmon_nr_watches;
+extern unsigned long vmon_generation;
+extern bool vmon_shutting_down;
+
+/* ksyms.c */
+int vmon_ksyms_init(void);
+bool vmon_may_ptrace(struct task_struct *task);
+
+/* group.c */
+extern struct list_head vmon_groups;
+int vmon_group_attach(struct vmon_watch *w);
+void vmon_groups_detach(struct list_head *batch);
+void vmon_groups_reap(void);
+
+/* target.c */
+struct vmon_target *vmon_target_get(struct mm_struct *mm);
+void vmon_target_put(struct vmon_target *t);
+int vmon_pin(struct mm_struct *mm, u64 addr, bool initial,
+	     struct page **page, struct netlink_ext_ack *extack, pid_t pid_nr);
+void vmon_target_link(struct vmon_target *t, struct vmon_watch *w,
+		      unsigned long seq);
+unsigned long vmon_target_seq(struct vmon_target *t);
+void vmon_target_unlink(struct vmon_watch *w);
+
+/* owner.c */
+int vmon_owner_attach(struct vmon_watch *w, struct net *net, u32 portid);
+void vmon_owner_detach(struct vmon_watch *w);
+int vmon_owners_init(void);
+void vmon_owners_stop(void);
+void vmon_owners_free(void);
+
+/* watch.c */
+extern struct xarray vmon_watch_ids;
+int vmon_watch_add(struct genl_info *info, bool admin, kuid_t uid, u32 *id);
+void vmon_watches_remove(struct list_head *batch, bool notify);
+void vmon_watch_trigger_work(struct work_struct *work);
+
+/* event.c */
+extern struct genl_family vmon_family;
+void vmon_event_send_trigger(struct vmon_watch *w,
+			     const struct vmon_trigger_snap *snap);
+void vmon_event_send_gone(struct vmon_watch *w, enum vmon_gone_reason reason);
+
+/* netlink.c */
+int vmon_netlink_init(void);
+void vmon_netlink_exit(void);
+bool vmon_caller_admin(const struct sk_buff *skb);
+bool vmon_may_manage(const struct sk_buff *skb, const struct vmon_watch *w);
+
+#endif /* _VMON_H */

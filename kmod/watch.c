@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Watches: validation and creation, batched removal, the trigger work. */
+#include <linux/pid.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include "vmon.h"
+
+DEFINE_XARRAY_ALLOC1(vmon_watch_ids);
+static u32 vmon_next_id;
+
+struct vmon_watch_req {
+	pid_t pid_nr;
+	u64 addr;
+	u8 len;
+	u8 op;
+	u32 flags;
+	u64 threshold;
+	u64 interval_ns;
+	u64 cooldown_ns;
+	const char *name;
+};
+
+static const char *const vmon_op_str[] = {
+	[VMON_OP_GT] = ">", [VMON_OP_LT] = "<", [VMON_OP_GE] = ">=",
+	[VMON_OP_LE] = "<=", [VMON_OP_EQ] = "==", [VMON_OP_NE] = "!=",
+};
+
+/* Check the request's own fields; nothing is looked up or taken yet. */
+static int vmon_watch_parse(struct genl_info *info, struct vmon_watch_req *r)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **a = info->attrs;
+	u64 min_ns, max_ns = VMON_INTERVAL_MAX_NS;
+
+	if (GENL_REQ_ATTR_CHECK(info, VMON_A_PID) ||
+	    GENL_REQ_ATTR_CHECK(info, VMON_A_ADDR) ||
+	    GENL_REQ_ATTR_CHECK(info, VMON_A_LEN) ||
+	    GENL_REQ_ATTR_CHECK(info, VMON_A_OP) ||
+	    GENL_REQ_ATTR_CHECK(info, VMON_A_THRESHOLD))
+		return -EINVAL;
+
+	r->pid_nr = nla_get_u32(a[VMON_A_PID]);
+	r->addr = nla_get_u64(a[VMON_A_ADDR]);
+	r->len = nla_get_u8(a[VMON_A_LEN]);
+	r->op = nla_get_u8(a[VMON_A_OP]);
+	r->threshold = nla_get_u64(a[VMON_A_THRESHOLD]);
+	r->flags = a[VMON_A_WATCH_FLAGS] ? nla_get_u32(a[VMON_A_WATCH_FLAGS]) : 0;
+	r->name = a[VMON_A_NAME] ? nla_data(a[VMON_A_NAME]) : "";
+
+	if (r->len != 1 && r->len != 2 && r->len != 4 && r->len != 8) {
+		vmon_errf_attr(extack, a[VMON_A_LEN],
+			       "length must be 1, 2, 4 or 8 (got %u)", r->len);
+		return -EINVAL;
+	}
+	if (r->pid_nr <= 0 || r->pid_nr > PID_MAX_LIMIT) {
+		vmon_errf_attr(extack, a[VMON_A_PID], "no process with pid %d",
+			       r->pid_nr);
+		return -ESRCH;
+	}
+	if (offset_in_page(r->addr) + r->len > PAGE_SIZE) {
+		vmon_errf_attr(extack, a[VMON_A_ADDR],
+			       "%u bytes at %#llx straddle a page boundary",
+			       r->len, r->addr);
+		return -EINVAL;
+	}
+	if (a[VMON_A_NAME] && strlen(r->name) >= VMON_NAME_MAX) {
+		vmon_errf_attr(extack, a[VMON_A_NAME],
+			       "name is longer than %d bytes", VMON_NAME_MAX - 1);
+		return -EINVAL;
+	}
+
+	mutex_lock(&vmon_lock);
+	min_ns = vmon_cfg.min_interval_ns;
+	r->interval_ns = vmon_cfg.default_interval_ns;
+	r->cooldown_ns = vmon_cfg.default_cooldown_ns;
+	mutex_unlock(&vmon_lock);
+
+	if (a[VMON_A_INTERVAL_NS])
+		r->interval_ns = nla_get_u64(a[VMON_A_INTERVAL_NS]);
+	if (r->interval_ns < min_ns) {
+		vmon_errf_attr(extack, a[VMON_A_INTERVAL_NS],
+			       "interval %llu ns is below the minimum %llu ns",
+			       r->interval_ns, min_ns);
+		return -ERANGE;
+	}
+	if (r->interval_ns > max_ns) {
+		vmon_errf_attr(extack, a[VMON_A_INTERVAL_NS],
+			       "interval %llu ns is above the maximum %llu ns",
+			       r->interval_ns, max_ns);
+		return -ERANGE;
+	}
+	if (a[VMON_A_COOLDOWN_NS])
+		r->cooldown_ns = nla_get_u64(a[VMON_A_COOLDOWN_NS]);
+	if (r->cooldown_ns > VMON_COOLDOWN_MAX_NS) {
+		vmon_errf_attr(extack, a[VMON_A_COOLDOWN_NS],
+			       "cooldown %llu ns is above the maximum %llu ns",
+			       r->cooldown_ns, VMON_COOLDOWN_MAX_NS);
+		return -ERANGE;
+	}
+	return 0;
+}
+
+static struct task_struct *vmon_find_task(pid_t nr, struct pid **pidp)
+{
+	struct task_struct *task;
+	struct pid *pid;
+
+	pid = find_get_pid(nr);	/* in the caller's pid namespace */
+	if (!pid)
+		return NULL;
+	task = get_pid_task(pid, PIDTYPE_PID);
+	if (!task) {
+		put_pid(pid);
+		return NULL;
+	}
+	*pidp = pid;
+	return task;
+}
+
+/* Resolve, check permission and pin: everything before the lock. */
+static int vmon_watch_bind(struct genl_info *info, bool admin,
+			   struct vmon_watch *w, unsigned long *seq)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct task_struct *task;
+	struct mm_struct *mm;
+	int ret;
+
+	task = vmon_find_task(w->pid_nr, &w->pid);
+	if (!task) {
+		vmon_errf_attr(extack, info->attrs[VMON_A_PID],
+			       "no process with pid %d", w->pid_nr);
+		return -ESRCH;
+	}
+	if (!admin && !vmon_may_ptrace(task)) {
+		vmon_errf_attr(extack, info->attrs[VMON_A_PID],
+			       "no permission to watch pid %d (needs ptrace rights or CAP_SYS_ADMIN)",
+			       w->pid_nr);
+		ret = -EPERM;
+		goto out_task;
+	}
+	mm = get_task_mm(task);
+	if (!mm) {
+		vmon_errf_attr(extack, info->attrs[VMON_A_PID],
+			       "pid %d has no user memory (kernel thread or exiting)",
+			       w->pid_nr);
+		ret = -EINVAL;
+		goto out_task;
+	}
+
+	w->target = vmon_target_get(mm);
+	if (IS_ERR(w->target)) {
+		ret = PTR_ERR(w->target);
+		w->target = NULL;
+		NL_SET_ERR_MSG(extack, "cannot track the target's address space");
+		goto out_mm;
+	}
+	*seq = vmon_target_seq(w->target);
+	mmap_read_lock(mm);
+	ret = vmon_pin(mm, w->addr, true, &w->page, extack, w->pid_nr);
+	mmap_read_unlock(mm);
+	if (ret) {
+		NL_SET_BAD_ATTR(extack, info->attrs[VMON_A_ADDR]);
+		goto out_mm;
+	}
+	w->kaddr = page_address(w->page) + offset_in_page(w->addr);
+out_mm:
+	mmput(mm);
+out_task:
+	put_task_struct(task);
+	return ret;
+}
+
+static void vmon_watch_free(struct vmon_watch *w)
+{
+	if (w->page)
+		unpin_user_page(w->page);
+	if (w->old_page)
+		unpin_user_page(w->old_page);
+	if (w->target)
+		mmu_notifier_put(&w->target->mn);
+	put_pid(w->pid);
+	put_net(w->net);
+	kfree(w);
+}
+
+static struct vmon_watch *vmon_watch_alloc(struct genl_info *info,
+					   const struct vmon_watch_req *r,
+					   kuid_t uid)
+{
+	struct vmon_watch *w = kzalloc(sizeof(*w), GFP_KERNEL);
+
+	if (!w)
+		return NULL;
+	w->pid_nr = r->pid_nr;
+	w->addr = r->addr;
+	w->len = r->len;
+	w->op = r->op;
+	w->is_signed = r->flags & VMON_WATCH_F_SIGNED;
+	w->aligned = IS_ALIGNED(r->addr, r->len);
+	w->flags = r->flags;
+	w->threshold = r->threshold;
+	w->interval_ns = r->interval_ns;
+	w->cooldown_ns = r->cooldown_ns;
+	strscpy(w->name, r->name, sizeof(w->name));
+	w->uid = uid;
+	w->net = get_net(genl_info_net(info));
+	w->stale = true;	/* until linked to its target */
+	raw_spin_lock_init(&w->snap_lock);
+	INIT_WORK(&w->trigger_work, vmon_watch_trigger_work);
+	INIT_LIST_HEAD(&w->owner_node);
+	INIT_LIST_HEAD(&w->target_node);
+	return w;
+}
+
+int vmon_watch_add(struct genl_info *info, bool admin, kuid_t uid, u32 *idp)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct vmon_watch_req r;
+	unsigned long seq;
+	struct vmon_watch *w;
+	int ret;
+
+	ret = vmon_watch_parse(info, &r);
+	if (ret)
+		return ret;
+	if ((r.flags & VMON_WATCH_F_DETACHED) && !admin) {
+		vmon_errf_attr(extack, info->attrs[VMON_A_WATCH_FLAGS],
+			       "detached watches need CAP_SYS_ADMIN");
+		return -EPERM;
+	}
+
+	w = vmon_watch_alloc(info, &r, uid);
+	if (!w)
+		return -ENOMEM;
+	ret = vmon_watch_bind(info, admin, w, &seq);
+	if (ret)
+		goto err_free;
+
+	mutex_lock(&vmon_lock);
+	if (vmon_shutting_down) {
+		NL_SET_ERR_MSG(extack, "vmon is being unloaded");
+		ret = -ESHUTDOWN;
+		goto err_unlock;
+	}
+	if (vmon_nr_watches >= vmon_cfg.max_watches) {
+		vmon_errf(extack, "too many watches (limit %u: vmon config max_watches)",
+			  vmon_cfg.max_watches);
+		ret = -ENOSPC;
+		goto err_unlock;
+	}
+	ret = xa_alloc_cyclic(&vmon_watch_ids, &w->id, w, xa_limit_31b,
+			      &vmon_next_id, GFP_KERNEL);
+	if (ret < 0)
+		goto err_unlock;
+	if (!(r.flags & VMON_WATCH_F_DETACHED)) {
+		ret = vmon_owner_attach(w, genl_info_net(info), info->snd_portid);
+		if (ret)
+			goto err_id;
+	}
+	ret = vmon_group_attach(w);
+	if (ret)
+		goto err_owner;
+	vmon_target_link(w->target, w, seq);
+	vmon_nr_watches++;
+	vmon_generation++;
+	*idp = w->id;
+	mutex_unlock(&vmon_lock);
+	return 0;
+
+err_owner:
+	vmon_owner_detach(w);
+	vmon_groups_reap();
+err_id:
+	xa_erase(&vmon_watch_ids, w->id);
+err_unlock:
+	mutex_unlock(&vmon_lock);
+err_free:
+	vmon_watch_free(w);
+	return ret;
+}
+
+/*
+ * Remove a batch of watches (linked by batch_node); under vmon_lock.  One
+ * grace period covers the whole batch, so an owner with thousands of
+ * watches goes away in one step.  With notify, each watch's owner and
+ * listeners get WATCH_GONE with w->gone_reason.
+ */
+void vmon_watches_remove(struct list_head *batch, bool notify)
+{
+	struct vmon_watch *w, *tmp;
+
+	lockdep_assert_held(&vmon_lock);
+	if (list_empty(batch))
+		return;
+
+	list_for_each_entry(w, batch, batch_node) {
+		w->dead = true;
+		xa_erase(&vmon_watch_ids, w->id);
+		vmon_owner_detach(w);
+		vmon_target_unlink(w);
+		vmon_nr_watches--;
+	}
+	vmon_generation++;
+	vmon_groups_detach(batch);
+	synchronize_rcu();	/* no tick sees them now; none can queue work */
+
+	list_for_each_entry_safe(w, tmp, batch, batch_node) {
+		flush_work(&w->trigger_work);	/* a last trigger goes out first */
+		if (notify)
+			vmon_event_send_gone(w, w->gone_reason);
+		list_del(&w->batch_node);
+		vmon_watch_free(w);
+	}
+	vmon_groups_reap();
+}
+
+void vmon_watch_trigger_work(struct work_struct *work)
+{
+	struct vmon_watch *w = container_of(work, struct vmon_watch,
+					    trigger_work);
+	struct vmon_trigger_snap snap;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&w->snap_lock, flags);
+	snap = w->snap;
+	raw_spin_unlock_irqrestore(&w->snap_lock, flags);
+
+	if (vmon_log_triggers) {
+		if (w->is_signed)
+			pr_info_ratelimited("watch %u \"%s\" pid %d %#llx: %lld %s %lld\n",
+					    w->id, w->name, w->pid_nr, w->addr,
+					    (s64)snap.value, vmon_op_str[w->op],
+					    (s64)w->threshold);
+		else
+			pr_info_ratelimited("watch %u \"%s\" pid %d %#llx: %llu %s %llu\n",
+					    w->id, w->name, w->pid_nr, w->addr,
+					    snap.value, vmon_op_str[w->op],
+					    w->threshold);
+	}
+	vmon_event_send_trigger(w, &snap);
+}

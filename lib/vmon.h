@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libvmon: watch numeric variables in running processes through vmon.ko.
+ *
+ *	struct vmon *h;
+ *	struct vmon_watch_spec s = { .pid = 1234, .addr = 0x601040, .len = 4,
+ *				     .op = VMON_OP_GT, .threshold = 150 };
+ *	uint32_t id;
+ *	if (vmon_open(&h) < 0 || vmon_watch_add(h, &s, &id) < 0)
+ *		errx(1, "%s", vmon_errmsg(h));
+ *	vmon_listen(h, on_event, NULL, -1);
+ *	vmon_close(h);
+ *
+ * Every call returns 0 (or a count) on success and -errno on failure; the
+ * handle then holds a message (the kernel's extack text when there is one)
+ * for vmon_errmsg().  The library never prints.  A watch belongs to the
+ * handle that added it and ends when the handle is closed or the program
+ * exits, unless it was added with VMON_WATCH_DETACHED.
+ */
+#ifndef VMON_H
+#define VMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <linux/vmon.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vmon;
+
+/* What to watch.  Zero interval_ns / cooldown_ns mean the kernel default. */
+struct vmon_watch_spec {
+	pid_t pid;
+	uint64_t addr;
+	unsigned int len;		/* 1, 2, 4 or 8 */
+	bool is_signed;
+	enum vmon_op op;
+	uint64_t threshold;		/* raw bits: (uint64_t)(int64_t)-5 for -5 */
+	uint64_t interval_ns;
+	uint64_t cooldown_ns;
+	bool cooldown_set;		/* send cooldown_ns even when it is 0 */
+	const char *name;		/* may be NULL */
+	bool detached;			/* outlives the handle; needs CAP_SYS_ADMIN */
+};
+
+/* One watch as listed by vmon_dump(). */
+struct vmon_watch_info {
+	uint32_t id;
+	pid_t pid;
+	uint64_t addr;
+	unsigned int len;
+	bool is_signed;
+	enum vmon_op op;
+	uint64_t threshold;
+	uint64_t interval_ns;
+	uint64_t cooldown_ns;
+	char name[VMON_NAME_MAX];
+	bool detached;
+	uint32_t owner_portid;		/* 0 when detached */
+	uint64_t hits;
+};
+
+enum vmon_event_type {
+	VMON_EV_TRIGGER,
+	VMON_EV_GONE,
+	VMON_EV_LOST,
+};
+
+struct vmon_trigger {
+	uint32_t watch_id;
+	char name[VMON_NAME_MAX];
+	pid_t pid;
+	uint64_t addr;
+	unsigned int len;
+	bool is_signed;
+	enum vmon_op op;
+	uint64_t value;			/* raw bits, already sign- or zero-extended */
+	uint64_t threshold;
+	uint64_t time_real_ns;
+	uint64_t time_mono_ns;
+	uint64_t hits;
+	uint64_t suppressed;
+	uint64_t seq;
+};
+
+struct vmon_gone {
+	uint32_t watch_id;
+	pid_t pid;
+	enum vmon_gone_reason reason;
+};
+
+struct vmon_event {
+	enum vmon_event_type type;
+	union {
+		struct vmon_trigger trigger;
+		struct vmon_gone gone;
+		uint64_t lost;		/* VMON_EV_LOST: events lost; 0 if unknown */
+	};
+};
+
+struct vmon_config {
+	uint64_t default_interval_ns;
+	uint64_t min_interval_ns;
+	uint64_t default_cooldown_ns;
+	uint32_t max_watches;
+	uint32_t watches;		/* read only: watches now */
+};
+
+/* vmon_config_set() mask: which fields to change */
+#define VMON_CFG_DEFAULT_INTERVAL	(1U << 0)
+#define VMON_CFG_MIN_INTERVAL		(1U << 1)
+#define VMON_CFG_DEFAULT_COOLDOWN	(1U << 2)
+#define VMON_CFG_MAX_WATCHES		(1U << 3)
+
+struct vmon_group_stats {
+	uint64_t interval_ns;
+	uint32_t watches;
+	uint64_t fires;
+	uint64_t checks;
+	uint64_t ns_total;
+	uint64_t ns_max;
+	uint64_t triggers;
+	uint64_t events_sent;
+	uint64_t events_dropped;
+};
+
+/* Return nonzero from a callback to stop; that value is then returned. */
+typedef int (*vmon_watch_cb)(const struct vmon_watch_info *w, void *arg);
+typedef int (*vmon_stats_cb)(const struct vmon_group_stats *s, void *arg);
+typedef int (*vmon_event_cb)(const struct vmon_event *ev, void *arg);
+
+/*
+ * -ENOENT from vmon_open() means the vmon module is not loaded; the handle
+ * is still returned so vmon_errmsg() can say so, and must be closed.
+ */
+int vmon_open(struct vmon **hp);
+void vmon_close(struct vmon *h);
+const char *vmon_errmsg(const struct vmon *h);
+
+int vmon_watch_add(struct vmon *h, const struct vmon_watch_spec *spec,
+		   uint32_t *id);
+int vmon_watch_del(struct vmon *h, uint32_t id);
+int vmon_watch_del_all(struct vmon *h);		/* returns watches removed */
+int vmon_watch_del_pid(struct vmon *h, pid_t pid);	/* returns watches removed */
+int vmon_dump(struct vmon *h, vmon_watch_cb cb, void *arg);
+/* Like vmon_dump(), but the kernel lists only the watches on pid. */
+int vmon_dump_pid(struct vmon *h, pid_t pid, vmon_watch_cb cb, void *arg);
+
+int vmon_config_get(struct vmon *h, struct vmon_config *cfg);
+int vmon_config_set(struct vmon *h, const struct vmon_config *cfg,
+		    unsigned int mask);
+int vmon_stats(struct vmon *h, vmon_stats_cb cb, void *arg);
+
+/*
+ * Events.  A handle always receives the events of its own watches; after
+ * vmon_subscribe() it receives every watch's events (CAP_SYS_ADMIN).
+ * vmon_fd() is for poll/epoll; vmon_process() handles what is ready without
+ * blocking; vmon_listen() blocks up to timeout_ms (-1: forever) and returns
+ * 0 on timeout, or the callback's nonzero value.  A signal interrupting
+ * the wait makes vmon_listen() return -EINTR.
+ */
+int vmon_subscribe(struct vmon *h);
+int vmon_fd(const struct vmon *h);
+int vmon_process(struct vmon *h, vmon_event_cb cb, void *arg);
+int vmon_listen(struct vmon *h, vmon_event_cb cb, void *arg, int timeout_ms);
+
+const char *vmon_op_name(enum vmon_op op);		/* "gt", "lt", ... */
+const char *vmon_op_symbol(enum vmon_op op);		/* ">", "<", ... */
+const char *vmon_gone_reason_name(enum vmon_gone_reason r);	/* "exit", ... */
+const char *vmon_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VMON_H */
