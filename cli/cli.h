@@ -1,0 +1,62 @@
+/* vmon CLI: the command table, exit codes and helpers shared by the commands. */
+#ifndef VMON_CLI_H
+#define VMON_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmon.h"
+
+/* Exit status, documented in `vmon --help` and vmon(8). */
+enum {
+	RC_OK = 0,		/* success */
+	RC_FAIL = 1,		/* the kernel refused, or another runtime error */
+	RC_USAGE = 2,		/* bad command line */
+	RC_NOMODULE = 3,	/* vmon.ko is not loaded */
+};
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);	/* argv[0] is the command name */
+	const char *usage;			/* options synopsis */
+	const char *help;			/* what it does, option by option */
+};
+
+const struct cmd *cmd_find(const char *name);
+
+int cmd_watch(int argc, char **argv);
+int cmd_unwatch(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_listen(int argc, char **argv);
+int cmd_config(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+
+/* util.c */
+
+/* "vmon CMD: message" plus a pointer to `vmon help CMD`; returns RC_USAGE. */
+int usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Reports what getopt_long() (opterr = 0, optstring starting ':') refused. */
+int option_error(const char *cmd, int c, char **argv);
+
+/* Prints a command's usage and help to stdout; returns RC_OK. */
+int cmd_help(const char *cmd);
+
+/* Opens a handle or explains why not; returns RC_OK or the exit status. */
+int open_vmon(struct vmon **h);
+
+/* "vmon: what: <library's message>"; returns RC_FAIL. */
+int fail(struct vmon *h, const char *what);
+
+/*
+ * Deliver events to cb until it returns nonzero, SIGINT or SIGTERM
+ * arrives, or timeout_ns passes (0: no timeout).  Returns an exit status.
+ */
+int event_loop(struct vmon *h, uint64_t timeout_ns, vmon_event_cb cb,
+	       void *arg);
+
+/* Prints an event on stdout at once: readers of a pipe see it live. */
+void print_event(const struct vmon_event *ev, bool json);
+
+#endif /* VMON_CLI_H */

@@ -1,0 +1,82 @@
+/* vmon stats: the module's per-interval statistics, as a table or JSON lines. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "format.h"
+
+static const struct option opts[] = {
+	{ "json",	no_argument,	NULL, 'j' },
+	{ "help",	no_argument,	NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct stats {
+	struct vmon_group_stats *s;
+	size_t n, cap;
+	bool oom;
+};
+
+static int collect(const struct vmon_group_stats *s, void *arg)
+{
+	struct stats *st = arg;
+
+	if (st->n == st->cap) {
+		size_t cap = st->cap ? st->cap * 2 : 8;
+		void *p = realloc(st->s, cap * sizeof(*st->s));
+
+		if (!p) {
+			st->oom = true;
+			return 1;	/* stop the dump */
+		}
+		st->s = p;
+		st->cap = cap;
+	}
+	st->s[st->n++] = *s;
+	return 0;
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	const char *cmd = "stats";
+	struct stats st = { NULL, 0, 0, false };
+	bool json = false;
+	struct vmon *h;
+	size_t i;
+	int c, r, rc;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			return cmd_help(cmd);
+		default:
+			return option_error(cmd, c, argv);
+		}
+	}
+	if (optind < argc)
+		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+
+	rc = open_vmon(&h);
+	if (rc)
+		return rc;
+	r = vmon_stats(h, collect, &st);
+	if (st.oom) {
+		fprintf(stderr, "vmon: cannot read statistics: out of memory\n");
+		rc = RC_FAIL;
+	} else if (r < 0) {
+		rc = fail(h, "cannot read statistics");
+	} else if (json) {
+		for (i = 0; i < st.n; i++)
+			fmt_stats_json(stdout, &st.s[i]);
+	} else if (st.n) {
+		fmt_stats_table(stdout, st.s, st.n);
+	}
+	free(st.s);
+	vmon_close(h);
+	return rc;
+}

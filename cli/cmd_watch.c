@@ -1,0 +1,186 @@
+/* vmon watch: add one watch, then print its events (or detach and print its ID). */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "format.h"
+#include "parse.h"
+
+enum {
+	OPT_GT = 0x100, OPT_LT, OPT_GE, OPT_LE, OPT_EQ, OPT_NE,
+	OPT_COOLDOWN, OPT_NAME, OPT_COUNT, OPT_TIMEOUT, OPT_DETACH,
+};
+
+static const struct option opts[] = {
+	{ "pid",	required_argument,	NULL, 'p' },
+	{ "addr",	required_argument,	NULL, 'a' },
+	{ "len",	required_argument,	NULL, 'l' },
+	{ "gt",		required_argument,	NULL, OPT_GT },
+	{ "lt",		required_argument,	NULL, OPT_LT },
+	{ "ge",		required_argument,	NULL, OPT_GE },
+	{ "le",		required_argument,	NULL, OPT_LE },
+	{ "eq",		required_argument,	NULL, OPT_EQ },
+	{ "ne",		required_argument,	NULL, OPT_NE },
+	{ "unsigned",	no_argument,		NULL, 'u' },
+	{ "interval",	required_argument,	NULL, 'i' },
+	{ "cooldown",	required_argument,	NULL, OPT_COOLDOWN },
+	{ "name",	required_argument,	NULL, OPT_NAME },
+	{ "count",	required_argument,	NULL, OPT_COUNT },
+	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
+	{ "json",	no_argument,		NULL, 'j' },
+	{ "detach",	no_argument,		NULL, OPT_DETACH },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct watch_ctx {
+	uint32_t id;
+	bool json;
+	uint64_t count;		/* stop after this many triggers; 0: never */
+	uint64_t seen;
+};
+
+static int on_event(const struct vmon_event *ev, void *arg)
+{
+	struct watch_ctx *c = arg;
+
+	switch (ev->type) {
+	case VMON_EV_TRIGGER:
+		if (ev->trigger.watch_id != c->id)
+			return 0;
+		print_event(ev, c->json);
+		return c->count && ++c->seen >= c->count;
+	case VMON_EV_GONE:
+		if (ev->gone.watch_id != c->id)
+			return 0;
+		print_event(ev, c->json);
+		return 1;	/* nothing more will come */
+	case VMON_EV_LOST:
+		print_event(ev, c->json);
+		return 0;
+	}
+	return 0;
+}
+
+int cmd_watch(int argc, char **argv)
+{
+	const char *cmd = "watch";
+	struct vmon_watch_spec spec = { .is_signed = true };
+	struct watch_ctx ctx = { .json = false };
+	const char *value = NULL, *op_opt = NULL;
+	bool have_pid = false, have_addr = false, have_len = false;
+	bool detach = false, have_timeout = false;
+	uint64_t timeout = 0;
+	char err[PARSE_ERR_MAX];
+	char th[FMT_NUM_MAX];
+	struct vmon *h;
+	int c, rc;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":p:a:l:ui:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (parse_pid(optarg, &spec.pid, err) < 0)
+				return usage_error(cmd, "--pid: %s", err);
+			have_pid = true;
+			break;
+		case 'a':
+			if (parse_u64(optarg, 0, UINT64_MAX, &spec.addr, err) < 0)
+				return usage_error(cmd, "--addr: %s", err);
+			have_addr = true;
+			break;
+		case 'l':
+			if (parse_len(optarg, &spec.len, err) < 0)
+				return usage_error(cmd, "--len: %s", err);
+			have_len = true;
+			break;
+		case OPT_GT: case OPT_LT: case OPT_GE:
+		case OPT_LE: case OPT_EQ: case OPT_NE:
+			if (op_opt)
+				return usage_error(cmd, "give one comparison, not several");
+			/* The options are in enum vmon_op order. */
+			spec.op = (enum vmon_op)(VMON_OP_GT + (c - OPT_GT));
+			op_opt = opts[3 + (c - OPT_GT)].name;
+			value = optarg;
+			break;
+		case 'u':
+			spec.is_signed = false;
+			break;
+		case 'i':
+			if (parse_duration(optarg, &spec.interval_ns, err) < 0)
+				return usage_error(cmd, "--interval: %s", err);
+			if (!spec.interval_ns)
+				return usage_error(cmd, "--interval: must be more than 0");
+			break;
+		case OPT_COOLDOWN:
+			if (parse_duration(optarg, &spec.cooldown_ns, err) < 0)
+				return usage_error(cmd, "--cooldown: %s", err);
+			spec.cooldown_set = true;
+			break;
+		case OPT_NAME:
+			if (strlen(optarg) >= VMON_NAME_MAX)
+				return usage_error(cmd, "--name: longer than %d bytes",
+						   VMON_NAME_MAX - 1);
+			spec.name = optarg;
+			break;
+		case OPT_COUNT:
+			if (parse_u64(optarg, 1, UINT64_MAX, &ctx.count, err) < 0)
+				return usage_error(cmd, "--count: %s", err);
+			break;
+		case OPT_TIMEOUT:
+			if (parse_duration(optarg, &timeout, err) < 0)
+				return usage_error(cmd, "--timeout: %s", err);
+			have_timeout = true;
+			break;
+		case 'j':
+			ctx.json = true;
+			break;
+		case OPT_DETACH:
+			detach = true;
+			break;
+		case 'h':
+			return cmd_help(cmd);
+		default:
+			return option_error(cmd, c, argv);
+		}
+	}
+	if (optind < argc)
+		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	if (!have_pid || !have_addr || !have_len)
+		return usage_error(cmd, "--%s is required",
+				   !have_pid ? "pid" : !have_addr ? "addr" : "len");
+	if (!op_opt)
+		return usage_error(cmd, "a comparison is required: --gt, --lt, --ge, --le, --eq or --ne");
+	if (parse_threshold(value, spec.len, spec.is_signed, &spec.threshold,
+			    err) < 0)
+		return usage_error(cmd, "--%s: %s", op_opt, err);
+	if (detach && (ctx.count || have_timeout))
+		return usage_error(cmd, "--detach does not wait for events: drop --%s",
+				   ctx.count ? "count" : "timeout");
+	if (have_timeout && !timeout)
+		return usage_error(cmd, "--timeout: must be more than 0");
+	spec.detached = detach;
+
+	rc = open_vmon(&h);
+	if (rc)
+		return rc;
+	if (vmon_watch_add(h, &spec, &ctx.id) < 0) {
+		rc = fail(h, "cannot add watch");
+		goto out;
+	}
+	if (detach) {
+		printf("%" PRIu32 "\n", ctx.id);
+		goto out;
+	}
+	fprintf(stderr, "watching pid %d 0x%" PRIx64 " (%u byte%s, %s) %s %s as watch %"
+		PRIu32 "; Ctrl-C to stop\n",
+		(int)spec.pid, spec.addr, spec.len, spec.len == 1 ? "" : "s",
+		spec.is_signed ? "signed" : "unsigned", vmon_op_symbol(spec.op),
+		fmt_value(th, spec.threshold, spec.is_signed), ctx.id);
+	rc = event_loop(h, timeout, on_event, &ctx);
+out:
+	vmon_close(h);
+	return rc;
+}

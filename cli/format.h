@@ -1,0 +1,48 @@
+/* vmon CLI output: text and JSON for events, watch lists, statistics and settings. */
+#ifndef VMON_CLI_FORMAT_H
+#define VMON_CLI_FORMAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vmon.h"
+
+#define FMT_TIME_MAX	40	/* "2026-11-22T03:10:05.123456789Z" and then some */
+#define FMT_DUR_MAX	32	/* "18446744073.709551615s" */
+#define FMT_NUM_MAX	24	/* "-9223372036854775808" */
+#define FMT_TYPE_MAX	8	/* "s64" */
+
+/* A JSON string literal, quotes included; also used to quote names in text. */
+void fmt_json_string(FILE *f, const char *s);
+
+/* RFC 3339 UTC with nanoseconds, from CLOCK_REALTIME nanoseconds. */
+char *fmt_time(char *buf, uint64_t real_ns);
+
+/* Shortest exact form in the largest fitting unit: "0", "750ns", "1.5ms", "2s". */
+char *fmt_duration(char *buf, uint64_t ns);
+
+/* Raw 64-bit bits as a signed or unsigned decimal. */
+char *fmt_value(char *buf, uint64_t raw, bool is_signed);
+
+/* "s32", "u8", ... */
+char *fmt_type(char *buf, unsigned int len, bool is_signed);
+
+/* "target exited", ... for the text output of WATCH_GONE. */
+const char *fmt_gone_reason(enum vmon_gone_reason r);
+
+/*
+ * One event per line.  now_real_ns stamps text lines for events that carry
+ * no time of their own (a watch ending).
+ */
+void fmt_event(FILE *f, const struct vmon_event *ev, bool json,
+	       uint64_t now_real_ns);
+
+void fmt_watch_json(FILE *f, const struct vmon_watch_info *w);
+void fmt_watch_table(FILE *f, const struct vmon_watch_info *w, size_t n);
+
+void fmt_stats_json(FILE *f, const struct vmon_group_stats *s);
+void fmt_stats_table(FILE *f, const struct vmon_group_stats *s, size_t n);
+
+#endif /* VMON_CLI_FORMAT_H */

@@ -1,0 +1,174 @@
+/* vmon CLI entry point: the command table, global --help/--version, `vmon help CMD`. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct cmd cmds[] = {
+	{
+		"watch", cmd_watch,
+		"--pid PID --addr ADDR --len {1|2|4|8} (--gt|--lt|--ge|--le|--eq|--ne) VALUE\n"
+		"       [--unsigned] [--interval DUR] [--cooldown DUR] [--name NAME]\n"
+		"       [--count N] [--timeout DUR] [--json] [--detach]",
+		"Watch LEN bytes at ADDR in process PID and print an event each time the\n"
+		"comparison of the value with VALUE holds.  Runs until Ctrl-C, SIGTERM,\n"
+		"--count events, --timeout, or the watch ends (the process exits...);\n"
+		"the watch is removed when vmon exits.\n"
+		"\n"
+		"  -p, --pid PID        process to watch\n"
+		"  -a, --addr ADDR      virtual address in that process (decimal or 0x hex)\n"
+		"  -l, --len N          size of the variable in bytes: 1, 2, 4 or 8\n"
+		"  --gt|--lt|--ge|--le|--eq|--ne VALUE\n"
+		"                       the comparison (exactly one); VALUE is decimal, or\n"
+		"                       0x hex taken as the raw bits of the variable\n"
+		"                       (0x80 with --len 1 is -128 unless --unsigned)\n"
+		"  -u, --unsigned       compare as unsigned (default: signed)\n"
+		"  -i, --interval DUR   how often to read the value (default: the module's)\n"
+		"  --cooldown DUR       quiet time after an event (default: the module's)\n"
+		"  --name NAME          label shown in events (at most 31 bytes)\n"
+		"  --count N            exit after N events\n"
+		"  --timeout DUR        exit after DUR\n"
+		"  -j, --json           one JSON object per event\n"
+		"  --detach             leave the watch in place after vmon exits, print its\n"
+		"                       ID and exit (needs CAP_SYS_ADMIN); its events go to\n"
+		"                       `vmon listen`\n"
+		"\n"
+		"DUR is a number with a unit: ns, us, ms or s (1.5ms is fine); 0 alone is\n"
+		"accepted.  The confirmation goes to stderr, events to stdout.\n",
+	},
+	{
+		"unwatch", cmd_unwatch,
+		"ID... | --all | --pid PID",
+		"Remove watches: the given IDs, all of them, or those on a process.\n"
+		"Without CAP_SYS_ADMIN only your own user's watches can be removed, and\n"
+		"--all and --pid leave the others alone.\n"
+		"\n"
+		"  --all                remove all watches you may remove\n"
+		"  -p, --pid PID        remove the watches on PID that you may remove\n",
+	},
+	{
+		"list", cmd_list,
+		"[--json] [--pid PID]",
+		"List watches: your own user's, or all of them with CAP_SYS_ADMIN.\n"
+		"\n"
+		"  -j, --json           one JSON object per watch\n"
+		"  -p, --pid PID        only the watches on PID\n",
+	},
+	{
+		"listen", cmd_listen,
+		"[--json] [--pid PID] [--watch ID] [--count N] [--timeout DUR]",
+		"Print the events of every watch (needs CAP_SYS_ADMIN) until Ctrl-C,\n"
+		"SIGTERM, --count events or --timeout.\n"
+		"\n"
+		"  -j, --json           one JSON object per event\n"
+		"  -p, --pid PID        only events of watches on PID\n"
+		"  -w, --watch ID       only events of watch ID\n"
+		"  --count N            exit after N trigger events\n"
+		"  --timeout DUR        exit after DUR\n",
+	},
+	{
+		"config", cmd_config,
+		"[--json] [KEY [VALUE]]",
+		"Show the module's settings, one, or change one (needs CAP_SYS_ADMIN).\n"
+		"\n"
+		"  default_interval DUR  interval of watches that do not set one\n"
+		"  min_interval DUR      shortest interval a watch may ask for\n"
+		"  default_cooldown DUR  cooldown of watches that do not set one\n"
+		"  max_watches N         most watches at a time\n"
+		"  watches               watches now (read only)\n"
+		"\n"
+		"  -j, --json            print a JSON object (durations in ns)\n",
+	},
+	{
+		"stats", cmd_stats,
+		"[--json]",
+		"Show the module's statistics, one line per polling interval in use:\n"
+		"watches, timer callbacks, values compared, triggers, events sent and\n"
+		"dropped, and the average and longest time a callback took.\n"
+		"\n"
+		"  -j, --json           one JSON object per interval\n",
+	},
+};
+
+#define NCMDS	(sizeof(cmds) / sizeof(cmds[0]))
+
+const struct cmd *cmd_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCMDS; i++)
+		if (!strcmp(cmds[i].name, name))
+			return &cmds[i];
+	return NULL;
+}
+
+static void main_help(FILE *f)
+{
+	static const char *const what[NCMDS] = {
+		"add a watch and print its events",
+		"remove watches",
+		"list watches",
+		"print the events of all watches",
+		"show or change the module's settings",
+		"show the module's statistics",
+	};
+	size_t i;
+
+	fprintf(f, "Usage: vmon COMMAND [OPTIONS]\n"
+		   "       vmon help [COMMAND] | --help | --version\n\n"
+		   "Watch a numeric variable in a running process and report when it\n"
+		   "crosses a threshold (through the vmon kernel module).\n\n"
+		   "Commands:\n");
+	for (i = 0; i < NCMDS; i++)
+		fprintf(f, "  %-9s %s\n", cmds[i].name, what[i]);
+	fprintf(f, "\nRun 'vmon help COMMAND' for a command's options.\n\n"
+		   "Exit status:\n"
+		   "  0  success\n"
+		   "  1  the kernel refused a request, or another error at run time\n"
+		   "  2  usage error\n"
+		   "  3  the vmon kernel module is not loaded\n");
+}
+
+int main(int argc, char **argv)
+{
+	const struct cmd *c;
+	const char *arg;
+
+	if (argc < 2) {
+		main_help(stderr);
+		return RC_USAGE;
+	}
+	arg = argv[1];
+	if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+		main_help(stdout);
+		return RC_OK;
+	}
+	if (!strcmp(arg, "--version") || !strcmp(arg, "-V")) {
+		printf("vmon %s\n", VMON_VERSION);
+		return RC_OK;
+	}
+	if (!strcmp(arg, "help")) {
+		if (argc == 2) {
+			main_help(stdout);
+			return RC_OK;
+		}
+		if (argc > 3) {
+			fprintf(stderr, "vmon help: too many arguments\n"
+				"Run 'vmon --help' for usage.\n");
+			return RC_USAGE;
+		}
+		if (!cmd_find(argv[2])) {
+			fprintf(stderr, "vmon help: unknown command '%s'\n"
+				"Run 'vmon --help' for the list.\n", argv[2]);
+			return RC_USAGE;
+		}
+		return cmd_help(argv[2]);
+	}
+	c = cmd_find(arg);
+	if (!c) {
+		fprintf(stderr, "vmon: unknown %s '%s'\nRun 'vmon --help' for usage.\n",
+			arg[0] == '-' ? "option" : "command", arg);
+		return RC_USAGE;
+	}
+	return c->fn(argc - 1, argv + 1);
+}

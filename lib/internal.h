@@ -1,0 +1,111 @@
+/* libvmon internals: the handle, one request in flight, and shared helpers. */
+#ifndef VMON_INTERNAL_H
+#define VMON_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+/* The library builds with -fvisibility=hidden; its public API is the exception. */
+#pragma GCC visibility push(default)
+#include "vmon.h"
+#pragma GCC visibility pop
+
+/* Never visible outside the library (the version script hides them too). */
+#define VMON_INTERNAL __attribute__((visibility("hidden")))
+
+/*
+ * Datagrams are read into one buffer per handle.  The kernel never builds a
+ * netlink skb larger than 32 KiB for us (dumps cap there), so 64 KiB leaves
+ * room and MSG_TRUNC still catches the impossible.
+ */
+#define VMON_RBUF_SIZE		(64 * 1024)
+
+/* Notifications queued while a request waits, at most this many. */
+#define VMON_QUEUE_MAX		16384
+
+/* A request gives up waiting for its reply after this long. */
+#define VMON_REPLY_TIMEOUT_MS	10000
+
+/* Receive buffer asked for: event bursts must not overflow it easily. */
+#define VMON_RCVBUF		(4 * 1024 * 1024)
+
+struct vmon {
+	struct nl_sock *sk;
+	int fd;
+	int family;		/* generic netlink family id; 0 until resolved */
+	int mcgrp;		/* "events" group id; < 0 when unavailable */
+	int open_err;		/* why vmon_open() failed, repeated by later calls */
+	uint32_t seq;		/* sequence number of the last request sent */
+	bool subscribed;
+	bool have_seq;		/* last_seq is valid (subscribed handles only) */
+	uint64_t last_seq;	/* highest SEQ seen in a notification */
+	bool overrun;		/* recv reported ENOBUFS since the last notification */
+	uint64_t queue_dropped;	/* notifications dropped because the queue was full */
+
+	/* Ring of decoded notifications not yet handed to a callback. */
+	struct vmon_event *q;
+	size_t q_head, q_len, q_cap;
+
+	unsigned char *rbuf;
+	char err[256];
+};
+
+/* Handles each reply message of a request (not ACK/DONE/ERROR). */
+typedef int (*vmon_reply_fn)(struct vmon *h, struct nlattr **tb, void *arg);
+
+struct vmon_req {
+	vmon_reply_fn fn;
+	void *arg;
+	struct nl_msg *msg;	/* the request, to name the attribute an extack points at */
+	uint32_t seq;
+	bool done;		/* ACK, error or NLMSG_DONE seen */
+	bool intr;		/* a dump message carried NLM_F_DUMP_INTR */
+	int error;		/* first error: kernel's, or a malformed reply */
+};
+
+/* handle.c */
+VMON_INTERNAL int vmon__seterr(struct vmon *h, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+VMON_INTERNAL int vmon__syserr(struct vmon *h, int err, const char *what);
+VMON_INTERNAL int vmon__nlerr_to_errno(int nlerr);
+VMON_INTERNAL int vmon__check(struct vmon *h);
+VMON_INTERNAL struct vmon *vmon__alloc(void);
+
+/* request.c */
+VMON_INTERNAL struct nl_msg *vmon__msg(struct vmon *h, uint8_t cmd, int flags);
+VMON_INTERNAL int vmon__request(struct vmon *h, struct nl_msg *msg,
+				struct vmon_req *req);
+VMON_INTERNAL int vmon__recv(struct vmon *h, struct vmon_req *req);
+VMON_INTERNAL void vmon__input(struct vmon *h, const void *buf, size_t len,
+			       struct vmon_req *req);
+VMON_INTERNAL int vmon__parse(struct nlmsghdr *nlh, struct nlattr **tb);
+VMON_INTERNAL const char *vmon__attr_name(int type);
+
+/* event.c */
+VMON_INTERNAL void vmon__notify(struct vmon *h, struct nlattr **tb, int cmd);
+VMON_INTERNAL bool vmon__pop(struct vmon *h, struct vmon_event *ev);
+
+/* Helpers for reading attributes vmon__parse() already length-checked. */
+static inline uint64_t vmon__u64(struct nlattr **tb, int type)
+{
+	return tb[type] ? nla_get_u64(tb[type]) : 0;
+}
+
+static inline uint32_t vmon__u32(struct nlattr **tb, int type)
+{
+	return tb[type] ? nla_get_u32(tb[type]) : 0;
+}
+
+static inline uint8_t vmon__u8(struct nlattr **tb, int type)
+{
+	return tb[type] ? nla_get_u8(tb[type]) : 0;
+}
+
+VMON_INTERNAL void vmon__name(char dst[VMON_NAME_MAX], const struct nlattr *nla);
+
+#endif /* VMON_INTERNAL_H */

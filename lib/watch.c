@@ -1,0 +1,264 @@
+/* libvmon watches: add, delete and list. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netlink/genl/genl.h>
+
+#include "internal.h"
+
+/* A dump interrupted by concurrent changes is retried this many times. */
+#define VMON_DUMP_TRIES		8
+
+static int nomem(struct vmon *h, struct nl_msg *msg)
+{
+	nlmsg_free(msg);
+	return vmon__seterr(h, -ENOMEM, "out of memory building a request");
+}
+
+/* Catch what the kernel would refuse anyway, with messages in our terms. */
+static int check_spec(struct vmon *h, const struct vmon_watch_spec *s)
+{
+	if (!s)
+		return vmon__seterr(h, -EINVAL, "no watch specification");
+	if (s->pid <= 0)
+		return vmon__seterr(h, -EINVAL, "invalid pid %d", (int)s->pid);
+	if (s->len != 1 && s->len != 2 && s->len != 4 && s->len != 8)
+		return vmon__seterr(h, -EINVAL,
+				    "invalid length %u (must be 1, 2, 4 or 8)",
+				    s->len);
+	if ((unsigned int)s->op > VMON_OP_MAX)
+		return vmon__seterr(h, -EINVAL, "invalid comparison %d",
+				    (int)s->op);
+	if (s->name && strlen(s->name) >= VMON_NAME_MAX)
+		return vmon__seterr(h, -EINVAL,
+				    "name too long (at most %d bytes)",
+				    VMON_NAME_MAX - 1);
+	return 0;
+}
+
+/* Any u32 is a valid ID, so whether one came is tracked apart. */
+struct add_result {
+	uint32_t id;
+	bool got;
+};
+
+static int add_reply(struct vmon *h, struct nlattr **tb, void *arg)
+{
+	struct add_result *res = arg;
+
+	if (!tb[VMON_A_WATCH_ID])
+		return vmon__seterr(h, -EPROTO,
+				    "the kernel's reply carried no watch ID");
+	res->id = nla_get_u32(tb[VMON_A_WATCH_ID]);
+	res->got = true;
+	return 0;
+}
+
+int vmon_watch_add(struct vmon *h, const struct vmon_watch_spec *spec,
+		   uint32_t *id)
+{
+	struct add_result res = { 0, false };
+	struct vmon_req req = { .fn = add_reply, .arg = &res };
+	uint32_t flags = 0;
+	struct nl_msg *msg;
+	int err;
+
+	err = vmon__check(h);
+	if (err < 0)
+		return err;
+	err = check_spec(h, spec);
+	if (err < 0)
+		return err;
+	if (spec->is_signed)
+		flags |= VMON_WATCH_F_SIGNED;
+	if (spec->detached)
+		flags |= VMON_WATCH_F_DETACHED;
+
+	msg = vmon__msg(h, VMON_CMD_WATCH_ADD, 0);
+	if (!msg)
+		return nomem(h, NULL);
+	if (nla_put_u32(msg, VMON_A_PID, (uint32_t)spec->pid) < 0 ||
+	    nla_put_u64(msg, VMON_A_ADDR, spec->addr) < 0 ||
+	    nla_put_u8(msg, VMON_A_LEN, (uint8_t)spec->len) < 0 ||
+	    nla_put_u8(msg, VMON_A_OP, (uint8_t)spec->op) < 0 ||
+	    nla_put_u64(msg, VMON_A_THRESHOLD, spec->threshold) < 0)
+		return nomem(h, msg);
+	if (flags && nla_put_u32(msg, VMON_A_WATCH_FLAGS, flags) < 0)
+		return nomem(h, msg);
+	if (spec->interval_ns &&
+	    nla_put_u64(msg, VMON_A_INTERVAL_NS, spec->interval_ns) < 0)
+		return nomem(h, msg);
+	if ((spec->cooldown_set || spec->cooldown_ns) &&
+	    nla_put_u64(msg, VMON_A_COOLDOWN_NS, spec->cooldown_ns) < 0)
+		return nomem(h, msg);
+	if (spec->name && spec->name[0] &&
+	    nla_put_string(msg, VMON_A_NAME, spec->name) < 0)
+		return nomem(h, msg);
+
+	err = vmon__request(h, msg, &req);
+	if (err < 0)
+		return err;
+	if (!res.got)
+		return vmon__seterr(h, -EPROTO,
+				    "the kernel did not say which watch it added");
+	if (id)
+		*id = res.id;
+	return 0;
+}
+
+static int del_reply(struct vmon *h, struct nlattr **tb, void *arg)
+{
+	(void)h;
+	*(int64_t *)arg = vmon__u32(tb, VMON_A_COUNT);
+	return 0;
+}
+
+/* Sends one WATCH_DEL; returns how many watches went, or -errno. */
+static int watch_del(struct vmon *h, int attr, uint32_t val)
+{
+	int64_t count = -1;
+	struct vmon_req req = { .fn = del_reply, .arg = &count };
+	struct nl_msg *msg;
+	int err;
+
+	err = vmon__check(h);
+	if (err < 0)
+		return err;
+	msg = vmon__msg(h, VMON_CMD_WATCH_DEL, 0);
+	if (!msg)
+		return nomem(h, NULL);
+	if (attr == VMON_A_DEL_ALL)
+		err = nla_put_flag(msg, VMON_A_DEL_ALL);
+	else
+		err = nla_put_u32(msg, attr, val);
+	if (err < 0)
+		return nomem(h, msg);
+	err = vmon__request(h, msg, &req);
+	if (err < 0)
+		return err;
+	/* An ACK without a COUNT reply: the kernel removed what it was asked. */
+	if (count < 0)
+		return attr == VMON_A_WATCH_ID ? 1 : 0;
+	return count > INT_MAX ? INT_MAX : (int)count;
+}
+
+int vmon_watch_del(struct vmon *h, uint32_t id)
+{
+	int n = watch_del(h, VMON_A_WATCH_ID, id);
+
+	if (n == 0)
+		return vmon__seterr(h, -ENOENT, "no watch %u", id);
+	return n < 0 ? n : 0;
+}
+
+int vmon_watch_del_all(struct vmon *h)
+{
+	return watch_del(h, VMON_A_DEL_ALL, 0);
+}
+
+int vmon_watch_del_pid(struct vmon *h, pid_t pid)
+{
+	if (h && pid <= 0)
+		return vmon__seterr(h, -EINVAL, "invalid pid %d", (int)pid);
+	return watch_del(h, VMON_A_PID, (uint32_t)pid);
+}
+
+/* Dump results are collected first: a retried dump must not call back twice. */
+struct watch_list {
+	struct vmon_watch_info *w;
+	size_t n, cap;
+};
+
+static int dump_reply(struct vmon *h, struct nlattr **tb, void *arg)
+{
+	struct watch_list *l = arg;
+	struct vmon_watch_info *w;
+	uint32_t flags;
+
+	if (!tb[VMON_A_WATCH_ID])
+		return vmon__seterr(h, -EPROTO,
+				    "malformed watch in the kernel's list");
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		void *p = realloc(l->w, cap * sizeof(*l->w));
+
+		if (!p)
+			return vmon__seterr(h, -ENOMEM, "out of memory");
+		l->w = p;
+		l->cap = cap;
+	}
+	w = &l->w[l->n++];
+	memset(w, 0, sizeof(*w));
+	flags = vmon__u32(tb, VMON_A_WATCH_FLAGS);
+	w->id = nla_get_u32(tb[VMON_A_WATCH_ID]);
+	w->pid = (pid_t)vmon__u32(tb, VMON_A_PID);
+	w->addr = vmon__u64(tb, VMON_A_ADDR);
+	w->len = vmon__u8(tb, VMON_A_LEN);
+	w->is_signed = flags & VMON_WATCH_F_SIGNED;
+	w->op = (enum vmon_op)vmon__u8(tb, VMON_A_OP);
+	w->threshold = vmon__u64(tb, VMON_A_THRESHOLD);
+	w->interval_ns = vmon__u64(tb, VMON_A_INTERVAL_NS);
+	w->cooldown_ns = vmon__u64(tb, VMON_A_COOLDOWN_NS);
+	vmon__name(w->name, tb[VMON_A_NAME]);
+	w->hits = vmon__u64(tb, VMON_A_HITS);
+	w->owner_portid = vmon__u32(tb, VMON_A_OWNER_PORTID);
+	w->detached = (flags & VMON_WATCH_F_DETACHED) ||
+		      !tb[VMON_A_OWNER_PORTID];
+	return 0;
+}
+
+static int dump_pid(struct vmon *h, pid_t pid, vmon_watch_cb cb, void *arg)
+{
+	struct watch_list l = { NULL, 0, 0 };
+	struct vmon_req req = { .fn = dump_reply, .arg = &l };
+	struct nl_msg *msg;
+	size_t i;
+	int err, tries;
+
+	err = vmon__check(h);
+	if (err < 0)
+		return err;
+	for (tries = 0; ; tries++) {
+		msg = vmon__msg(h, VMON_CMD_DUMP, NLM_F_DUMP);
+		if (!msg) {
+			err = nomem(h, NULL);
+			goto out;
+		}
+		if (pid > 0 && nla_put_u32(msg, VMON_A_PID, (uint32_t)pid) < 0) {
+			err = nomem(h, msg);
+			goto out;
+		}
+		l.n = 0;
+		err = vmon__request(h, msg, &req);
+		if (err < 0)
+			goto out;
+		if (!req.intr)
+			break;
+		if (tries + 1 == VMON_DUMP_TRIES) {
+			err = vmon__seterr(h, -EAGAIN,
+					   "the watch list kept changing while being read");
+			goto out;
+		}
+	}
+	for (i = 0; i < l.n; i++) {
+		err = cb ? cb(&l.w[i], arg) : 0;
+		if (err)
+			break;
+	}
+out:
+	free(l.w);
+	return err;
+}
+
+int vmon_dump(struct vmon *h, vmon_watch_cb cb, void *arg)
+{
+	return dump_pid(h, 0, cb, arg);
+}
+
+int vmon_dump_pid(struct vmon *h, pid_t pid, vmon_watch_cb cb, void *arg)
+{
+	if (h && pid <= 0)
+		return vmon__seterr(h, -EINVAL, "invalid pid %d", (int)pid);
+	return dump_pid(h, pid, cb, arg);
+}

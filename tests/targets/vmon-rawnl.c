@@ -1,0 +1,230 @@
+/* vmon-rawnl: malformed requests straight to the "vmon" genl family (no libvmon checks); all must be refused. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <linux/vmon.h>
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+static volatile int64_t var;		/* a writable variable of our own */
+
+/* WATCH_ADD attributes that a case leaves out */
+#define NO_PID		(1U << 0)
+#define NO_ADDR		(1U << 1)
+#define NO_LEN		(1U << 2)
+#define NO_OP		(1U << 3)
+
+struct result {
+	int done;
+	int err;			/* 0 or -errno */
+	char msg[256];			/* the kernel's extack message */
+	uint32_t id;			/* WATCH_ADD reply */
+};
+
+static struct nl_sock *sk;
+static int family;
+
+static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+{
+	const struct nlmsghdr *nlh = (const void *)((const char *)e - NLMSG_HDRLEN);
+	struct result *r = arg;
+	const struct nlattr *a;
+	int off, len;
+
+	(void)who;
+	r->done = 1;
+	r->err = e->error;
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+		off = (int)sizeof(*e);
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+			off += (int)e->msg.nlmsg_len - NLMSG_HDRLEN;
+		len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - off;
+		a = nla_find((const struct nlattr *)((const char *)e + off), len,
+			     NLMSGERR_ATTR_MSG);
+		if (a)
+			snprintf(r->msg, sizeof(r->msg), "%.*s", nla_len(a),
+				 (const char *)nla_data(a));
+		a = nla_find((const struct nlattr *)((const char *)e + off), len,
+			     NLMSGERR_ATTR_MISS_TYPE);
+		if (a && !r->msg[0])
+			snprintf(r->msg, sizeof(r->msg), "missing attribute %u",
+				 nla_get_u32((struct nlattr *)a));
+	}
+	return NL_STOP;
+}
+
+static int on_ack(struct nl_msg *m, void *arg)
+{
+	(void)m;
+	((struct result *)arg)->done = 1;
+	return NL_STOP;
+}
+
+static int on_reply(struct nl_msg *m, void *arg)
+{
+	struct nlattr *tb[VMON_A_MAX + 1];
+	struct result *r = arg;
+
+	if (genlmsg_parse(nlmsg_hdr(m), 0, tb, VMON_A_MAX, NULL) == 0 && tb[VMON_A_WATCH_ID])
+		r->id = nla_get_u32(tb[VMON_A_WATCH_ID]);
+	return NL_OK;
+}
+
+static struct nl_msg *start(int cmd)
+{
+	struct nl_msg *m = nlmsg_alloc();
+
+	if (!m || !genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0, cmd,
+			       VMON_GENL_VERSION)) {
+		fputs("vmon-rawnl: out of memory\n", stderr);
+		_exit(1);
+	}
+	return m;
+}
+
+/* A WATCH_ADD for our own variable: len 4, "> 10", minus the attributes in omit. */
+static struct nl_msg *watch(unsigned int omit, uint8_t len, uint8_t op)
+{
+	struct nl_msg *m = start(VMON_CMD_WATCH_ADD);
+
+	if (!(omit & NO_PID))
+		nla_put_u32(m, VMON_A_PID, (uint32_t)getpid());
+	if (!(omit & NO_ADDR))
+		nla_put_u64(m, VMON_A_ADDR, (uintptr_t)&var);
+	if (!(omit & NO_LEN))
+		nla_put_u8(m, VMON_A_LEN, len);
+	if (!(omit & NO_OP))
+		nla_put_u8(m, VMON_A_OP, op);
+	nla_put_u64(m, VMON_A_THRESHOLD, 10);
+	return m;
+}
+
+/* Sends m; 1 if the outcome is the one wanted, else 0.  Prints one line. */
+static int check(const char *name, struct nl_msg *m, int want_ok, uint32_t *id)
+{
+	struct result r = { 0 };
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	int ret;
+
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &r);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &r);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_reply, &r);
+	ret = nl_send_auto(sk, m);
+	nlmsg_free(m);
+	while (ret >= 0 && !r.done)
+		ret = nl_recvmsgs(sk, cb);
+	nl_cb_put(cb);
+	if (ret < 0 && !r.done) {
+		printf("%s: no answer (%s)\n", name, nl_geterror(ret));
+		return 0;
+	}
+	if (id)
+		*id = r.id;
+	if (r.err == 0) {
+		printf("%s: accepted%s\n", name, want_ok ? "" : " (WRONG)");
+		return want_ok;
+	}
+	printf("%s: refused: %s (%s)%s\n", name, r.msg[0] ? r.msg : "no message",
+	       strerror(-r.err), want_ok ? " (WRONG)" : "");
+	return !want_ok && r.msg[0];
+}
+
+int main(void)
+{
+	char longname[VMON_NAME_MAX + 8];
+	struct nl_msg *m;
+	uint32_t id = 0;
+	int one = 1, good = 0, n = 0;
+
+	sk = nl_socket_alloc();
+	if (!sk || genl_connect(sk) < 0) {
+		fputs("vmon-rawnl: cannot open a generic netlink socket\n", stderr);
+		return 1;
+	}
+	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	family = genl_ctrl_resolve(sk, VMON_GENL_NAME);
+	if (family < 0) {
+		fputs("vmon-rawnl: no \"vmon\" family (module not loaded?)\n", stderr);
+		return 1;
+	}
+
+	/* The control: a well-formed request is accepted (and deleted again). */
+	n++, good += check("valid request", watch(0, 4, VMON_OP_GT), 1, &id);
+	m = start(VMON_CMD_WATCH_DEL);
+	nla_put_u32(m, VMON_A_WATCH_ID, id);
+	n++, good += check("delete it", m, 1, NULL);
+
+	n++, good += check("len 3", watch(0, 3, VMON_OP_GT), 0, NULL);
+	n++, good += check("len 0", watch(0, 0, VMON_OP_GT), 0, NULL);
+	n++, good += check("len 16", watch(0, 16, VMON_OP_GT), 0, NULL);
+	n++, good += check("op out of range", watch(0, 4, VMON_OP_MAX + 1), 0, NULL);
+	n++, good += check("no pid", watch(NO_PID, 4, VMON_OP_GT), 0, NULL);
+	n++, good += check("no addr", watch(NO_ADDR, 4, VMON_OP_GT), 0, NULL);
+	n++, good += check("no len", watch(NO_LEN, 4, VMON_OP_GT), 0, NULL);
+	n++, good += check("no op", watch(NO_OP, 4, VMON_OP_GT), 0, NULL);
+
+	m = watch(NO_PID, 4, VMON_OP_GT);
+	nla_put_u32(m, VMON_A_PID, 0);
+	n++, good += check("pid 0", m, 0, NULL);
+	m = watch(NO_PID, 4, VMON_OP_GT);
+	nla_put_u32(m, VMON_A_PID, UINT32_MAX);
+	n++, good += check("pid 2^32-1", m, 0, NULL);
+
+	m = watch(NO_LEN, 4, VMON_OP_GT);
+	nla_put_u32(m, VMON_A_LEN, 4);
+	n++, good += check("len as a u32", m, 0, NULL);
+
+	m = watch(0, 4, VMON_OP_GT);
+	nla_put_u32(m, VMON_A_WATCH_FLAGS, VMON_WATCH_F_ALL + 1);
+	n++, good += check("unknown flag", m, 0, NULL);
+
+	memset(longname, 'n', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	m = watch(0, 4, VMON_OP_GT);
+	nla_put_string(m, VMON_A_NAME, longname);
+	n++, good += check("name too long", m, 0, NULL);
+
+	m = watch(0, 4, VMON_OP_GT);
+	nla_put_u64(m, VMON_A_INTERVAL_NS, 1);
+	n++, good += check("interval 1 ns", m, 0, NULL);
+
+	m = watch(0, 4, VMON_OP_GT);
+	nla_put_u64(m, VMON_A_COOLDOWN_NS, UINT64_MAX);
+	n++, good += check("cooldown 2^64-1 ns", m, 0, NULL);
+
+	m = watch(0, 4, VMON_OP_GT);
+	nla_put_u32(m, VMON_A_MAX + 1, 0);
+	n++, good += check("unknown attribute", m, 0, NULL);
+
+	m = watch(0, 4, VMON_OP_GT);
+	nla_put_u64(m, VMON_A_STAT_FIRES, 0);
+	n++, good += check("attribute of another command", m, 0, NULL);
+
+	m = watch(NO_ADDR, 4, VMON_OP_GT);
+	nla_put_u64(m, VMON_A_ADDR, ((uintptr_t)&var | 4095) - 1);
+	n++, good += check("straddling a page", m, 0, NULL);
+
+	n++, good += check("delete without a target", start(VMON_CMD_WATCH_DEL), 0, NULL);
+
+	m = start(VMON_CMD_CONFIG_SET);
+	nla_put_u32(m, VMON_A_CFG_WATCHES, 5);
+	n++, good += check("set the read-only watches", m, 0, NULL);
+
+	m = start(VMON_CMD_CONFIG_SET);
+	nla_put_u64(m, VMON_A_CFG_MIN_INTERVAL_NS, 0);
+	n++, good += check("min_interval 0", m, 0, NULL);
+
+	nl_socket_free(sk);
+	printf("%d of %d as expected\n", good, n);
+	return good == n ? 0 : 1;
+}
