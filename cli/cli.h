@@ -53,6 +53,7 @@ int fail(struct vmon *h, const char *what);
  * Deliver events to cb until it returns nonzero, SIGINT or SIGTERM
  * arrives, or timeout_ns passes (0: no timeout).  Returns an exit status.
  */
+void block_stop_signals(void);
 int event_loop(struct vmon *h, uint64_t timeout_ns, vmon_event_cb cb,
 	       void *arg);
 

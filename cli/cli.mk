@@ -1,4 +1,4 @@
-# vmon CLI: build/vmon, linked with libvmon's objects so it needs no LD_LIBRARY_PATH.
+# vmon CLI: build/vmon, linked with libvmon.a so it runs without LD_LIBRARY_PATH.
 
 CLI_SRCS := $(wildcard cli/*.c)
 CLI_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRCS))

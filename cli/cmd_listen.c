@@ -100,6 +100,7 @@ int cmd_listen(int argc, char **argv)
 	if (have_timeout && !timeout)
 		return usage_error(cmd, "--timeout: must be more than 0");
 
+	block_stop_signals();
 	rc = open_vmon(&h);
 	if (rc)
 		return rc;

@@ -163,6 +163,7 @@ int cmd_watch(int argc, char **argv)
 		return usage_error(cmd, "--timeout: must be more than 0");
 	spec.detached = detach;
 
+	block_stop_signals();
 	rc = open_vmon(&h);
 	if (rc)
 		return rc;

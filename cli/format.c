@@ -1,4 +1,4 @@
-/* vmon CLI output: text and JSON for events, watch lists, statistics and settings. */
+/* vmon CLI output: text and JSON for events, watch lists and statistics. */
 #include <inttypes.h>
 #include <string.h>
 #include <time.h>

@@ -1,4 +1,4 @@
-/* vmon CLI output: text and JSON for events, watch lists, statistics and settings. */
+/* vmon CLI output: text and JSON for events, watch lists and statistics. */
 #ifndef VMON_CLI_FORMAT_H
 #define VMON_CLI_FORMAT_H
 

@@ -32,9 +32,10 @@ int option_error(const char *cmd, int c, char **argv)
 
 	if (c == ':')
 		return usage_error(cmd, "option '%s' needs a value", word);
-	if (optopt && optopt != '?')
-		return usage_error(cmd, "unknown option '-%c'", optopt);
-	return usage_error(cmd, "unknown option '%s'", word);
+	/* Long options are named by what was typed ("--json=1" included). */
+	if (!strncmp(word, "--", 2) || !optopt)
+		return usage_error(cmd, "unknown option '%s'", word);
+	return usage_error(cmd, "unknown option '-%c'", optopt);
 }
 
 int cmd_help(const char *name)
@@ -75,6 +76,21 @@ void print_event(const struct vmon_event *ev, bool json)
 {
 	fmt_event(stdout, ev, json, now_ns(CLOCK_REALTIME));
 	fflush(stdout);
+}
+
+/*
+ * Block SIGINT and SIGTERM before a watch exists: a signal that arrives
+ * blocked waits for event_loop(), even where it is ignored (a background
+ * job of a script), instead of being lost or killing us half set up.
+ */
+void block_stop_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
 /*

@@ -2,14 +2,35 @@
 /*
  * Notifications: EVENT when a watch fires, WATCH_GONE when one ends on its
  * own.  Each goes by unicast to the watch's owner socket and by multicast
- * to the "events" group (the owner excluded, so it never gets two).  A
- * global sequence number, assigned in send order, lets a listener count
- * what it lost when its socket overflowed.
+ * to the "events" group of the watch's network namespace (the owner
+ * excluded, so it never gets two).  A sequence number per namespace,
+ * assigned in send order, lets a listener count what it lost when its
+ * socket overflowed.
  */
+#include <net/netns/generic.h>
 #include "vmon.h"
 
 static DEFINE_MUTEX(vmon_send_lock);
-static u64 vmon_event_seq;
+static unsigned int vmon_net_id __read_mostly;
+
+struct vmon_net {
+	u64 event_seq;		/* under vmon_send_lock */
+};
+
+static struct pernet_operations vmon_net_ops = {
+	.id = &vmon_net_id,
+	.size = sizeof(struct vmon_net),
+};
+
+int vmon_events_init(void)
+{
+	return register_pernet_subsys(&vmon_net_ops);
+}
+
+void vmon_events_exit(void)
+{
+	unregister_pernet_subsys(&vmon_net_ops);
+}
 
 static int vmon_put_ident(struct sk_buff *skb, const struct vmon_watch *w)
 {
@@ -41,6 +62,7 @@ static bool vmon_mcast_listeners(const struct vmon_watch *w)
 static void vmon_deliver(struct vmon_watch *w, struct sk_buff *skb, void *hdr,
 			 bool mcast)
 {
+	struct vmon_net *vn = net_generic(w->net, vmon_net_id);
 	struct vmon_group *g = w->group;
 	struct sk_buff *copy;
 	int ret;
@@ -49,7 +71,7 @@ static void vmon_deliver(struct vmon_watch *w, struct sk_buff *skb, void *hdr,
 	if (w->owner_portid && w->lost &&
 	    nla_put_u64_64bit(skb, VMON_A_LOST, w->lost, VMON_A_PAD))
 		goto drop;
-	if (nla_put_u64_64bit(skb, VMON_A_SEQ, ++vmon_event_seq, VMON_A_PAD))
+	if (nla_put_u64_64bit(skb, VMON_A_SEQ, ++vn->event_seq, VMON_A_PAD))
 		goto drop;
 	genlmsg_end(skb, hdr);
 

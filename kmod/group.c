@@ -72,6 +72,7 @@ static void vmon_fire(struct vmon_group *g, struct vmon_watch *w, u64 value,
 	w->snap.time_real_ns = ktime_get_real_ns();
 	w->snap.hits = ++w->hits;
 	w->snap.suppressed = w->suppressed;
+	w->snap_fresh = true;
 	raw_spin_unlock_irqrestore(&w->snap_lock, flags);
 	w->suppressed = 0;
 

@@ -41,9 +41,12 @@ static int __init vmon_init(void)
 	if (!vmon_wq)
 		return -ENOMEM;
 
-	ret = vmon_owners_init();
+	ret = vmon_events_init();
 	if (ret)
 		goto err_wq;
+	ret = vmon_owners_init();
+	if (ret)
+		goto err_events;
 	ret = vmon_netlink_init();
 	if (ret)
 		goto err_owners;
@@ -53,6 +56,8 @@ static int __init vmon_init(void)
 
 err_owners:
 	vmon_owners_stop();
+err_events:
+	vmon_events_exit();
 err_wq:
 	destroy_workqueue(vmon_wq);
 	return ret;
@@ -65,6 +70,7 @@ static void __exit vmon_exit(void)
 	vmon_netlink_exit();
 	vmon_owners_free();
 	destroy_workqueue(vmon_wq);
+	vmon_events_exit();
 	/* Targets are freed by mmu_notifier callbacks; wait for them. */
 	mmu_notifier_synchronize();
 	rcu_barrier();

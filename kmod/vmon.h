@@ -46,6 +46,7 @@ struct vmon_watch {
 
 	raw_spinlock_t snap_lock;	/* timer -> event work hand-off */
 	struct vmon_trigger_snap snap;
+	bool snap_fresh;		/* snap not sent yet */
 	struct work_struct trigger_work;
 	u64 lost;			/* owner unicasts dropped (event work) */
 
@@ -166,6 +167,9 @@ extern struct genl_family vmon_family;
 void vmon_event_send_trigger(struct vmon_watch *w,
 			     const struct vmon_trigger_snap *snap);
 void vmon_event_send_gone(struct vmon_watch *w, enum vmon_gone_reason reason);
+
+int vmon_events_init(void);
+void vmon_events_exit(void);
 
 /* netlink.c */
 int vmon_netlink_init(void);

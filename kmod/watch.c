@@ -322,10 +322,20 @@ void vmon_watch_trigger_work(struct work_struct *work)
 					    trigger_work);
 	struct vmon_trigger_snap snap;
 	unsigned long flags;
+	bool fresh;
 
+	/*
+	 * A trigger between the workqueue clearing "pending" and this copy
+	 * queues the work again, but this run already sends its snapshot:
+	 * the next run finds nothing fresh.
+	 */
 	raw_spin_lock_irqsave(&w->snap_lock, flags);
 	snap = w->snap;
+	fresh = w->snap_fresh;
+	w->snap_fresh = false;
 	raw_spin_unlock_irqrestore(&w->snap_lock, flags);
+	if (!fresh)
+		return;
 
 	if (vmon_log_triggers) {
 		if (w->is_signed)

@@ -196,7 +196,7 @@ test_listen() {
 	while read -r ev; do
 		assert_field "$ev" pid "$p1"
 	done < <(triggers "$TMP/l2")
-	triggers "$TMP/l2" | grep -qE "\"watch_id\":[[:space:]]*$b[,}[:space:]]" ||
+	triggers "$TMP/l2" | grep -qE "\"watch_id\":[[:space:]]*${b}[,}[:space:]]" ||
 		fail "listen --pid $p1: no event of watch $b in 6 events: $OUT"
 
 	run "$VMON" listen --count 1 --timeout 60s

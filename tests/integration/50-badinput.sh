@@ -1,9 +1,16 @@
 # Bad input: each refusal has its message and exit status, and changes no watch.
 . "$REPO/tests/integration/targets.sh"
 
+shopt -s extglob
+# Many vmon runs each (~0.1 s per exec under emulation).
+TIMEOUT_test_usage_errors=300
+TIMEOUT_test_threshold_out_of_range=300
+
 # _watches: vmon list --json without the hit counts (a leftover watch may be firing).
 _watches() {
-	"$VMON" list --json | sed -E 's/"hits"[[:space:]]*:[[:space:]]*[0-9]+//'
+	local l
+	l=$("$VMON" list --json)
+	echo "${l//\"hits\":+([0-9])/}"
 }
 
 # _setup: a target and a detached watch that never fires; the watch list in $BEFORE.
@@ -190,4 +197,21 @@ test_unwatch_nonexistent() {
 	run "$VMON" unwatch --pid "$(unused_pid)"
 	[[ $RC =~ ^[01]$ ]] || fail "vmon unwatch --pid of an unused pid: exit $RC: $ERR"
 	assert_eq "$(_watches)" "$BEFORE" "vmon list --json after unwatch --pid of an unused pid"
+}
+
+# The kernel checks requests itself: malformed ones sent past libvmon and the CLI are
+# refused with a message (vmon-rawnl also checks a well-formed one is accepted).
+test_kernel_refuses_raw_requests() {
+	_setup
+	run "$BUILD/vmon-rawnl"
+	printf '%s\n' "$OUT" >&2	# for the log
+	assert_eq "$RC" 0 "vmon-rawnl (each line: case: outcome):
+$OUT
+$ERR"
+	assert_match "$OUT" '^valid request: accepted$' "vmon-rawnl"
+	assert_match "$OUT" '^len 3: refused: .*length' "vmon-rawnl"
+	assert_match "$OUT" '^straddling a page: refused: .*straddle' "vmon-rawnl"
+	assert_match "$OUT" '^interval 1 ns: refused: .*below the minimum' "vmon-rawnl"
+	assert_no_match "$OUT" 'WRONG|no answer' "vmon-rawnl"
+	assert_eq "$(_watches)" "$BEFORE" "vmon list --json after vmon-rawnl"
 }

@@ -80,8 +80,8 @@ test_nobody_sees_and_removes_only_own() {
 
 	run as_nobody "$VMON" list --json
 	assert_eq "$RC" 0 "vmon list as nobody: $ERR"
-	assert_match "$OUT" "\"id\"[[:space:]]*:[[:space:]]*$mine[,}[:space:]]" "nobody's list (its own watch $mine)"
-	assert_no_match "$OUT" "\"id\"[[:space:]]*:[[:space:]]*$rootw[,}[:space:]]" "nobody's list (root's watch $rootw)"
+	assert_match "$OUT" "\"id\"[[:space:]]*:[[:space:]]*${mine}[,}[:space:]]" "nobody's list (its own watch $mine)"
+	assert_no_match "$OUT" "\"id\"[[:space:]]*:[[:space:]]*${rootw}[,}[:space:]]" "nobody's list (root's watch $rootw)"
 
 	run as_nobody "$VMON" unwatch "$rootw"
 	assert_eq "$RC" 1 "vmon unwatch of root's watch as nobody (stderr: $ERR)"

@@ -46,7 +46,7 @@ test_unload_and_reload() {
 	run "$VMON" config
 	assert_eq "$RC" 3 "vmon config without the module: $ERR"
 
-	run insmod "$ko" $params
+	run insmod "$ko" ${params:+"$params"}
 	assert_eq "$RC" 0 "insmod $ko: $ERR"
 	run "$VMON" list --json
 	assert_eq "$RC" 0 "vmon list after reloading: $ERR"

@@ -55,7 +55,7 @@ _start_prog() {
 	local job=$!
 	# Opening the write end waits for the target to open the read end.
 	exec {T_FD}>"$fifo"
-	on_exit "kill -9 $job 2>/dev/null"
+	on_exit "{ kill -9 $job; wait $job; } 2>/dev/null"
 	_poll 20 _started_or_gone "$job"
 	if ! _started; then
 		local rc=0

@@ -1,7 +1,4 @@
-/*
- * Unit tests for libvmon's message handling, fed with hand-built netlink
- * datagrams: notifications, lost-event accounting, replies, ACKs, extack.
- */
+/* Unit tests for libvmon's message handling, fed hand-built netlink datagrams. */
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
