@@ -53,6 +53,15 @@ int fail(struct vmon *h, const char *what);
  * Deliver events to cb until it returns nonzero, SIGINT or SIGTERM
  * arrives, or timeout_ns passes (0: no timeout).  Returns an exit status.
  */
+/* A growing array of rows, for output that needs them all (column widths). */
+struct rows {
+	void *v;
+	size_t n, cap;
+	bool oom;
+};
+/* Append the size-byte row; returns 1 (stop the dump) when out of memory. */
+int rows_push(struct rows *r, const void *row, size_t size);
+
 void block_stop_signals(void);
 int event_loop(struct vmon *h, uint64_t timeout_ns, vmon_event_cb cb,
 	       void *arg);

@@ -15,35 +15,16 @@ static const struct option opts[] = {
 };
 
 /* Collected first: the table needs every row to size its columns. */
-struct list {
-	struct vmon_watch_info *w;
-	size_t n, cap;
-	bool oom;
-};
-
 static int collect(const struct vmon_watch_info *w, void *arg)
 {
-	struct list *l = arg;
-
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		void *p = realloc(l->w, cap * sizeof(*l->w));
-
-		if (!p) {
-			l->oom = true;
-			return 1;	/* stop the dump */
-		}
-		l->w = p;
-		l->cap = cap;
-	}
-	l->w[l->n++] = *w;
-	return 0;
+	return rows_push(arg, w, sizeof(*w));
 }
 
 int cmd_list(int argc, char **argv)
 {
 	const char *cmd = "list";
-	struct list l = { NULL, 0, 0, false };
+	struct rows l = { NULL, 0, 0, false };
+	const struct vmon_watch_info *w;
 	char err[PARSE_ERR_MAX];
 	bool json = false;
 	pid_t pid = 0;
@@ -74,6 +55,7 @@ int cmd_list(int argc, char **argv)
 	if (rc)
 		return rc;
 	r = pid ? vmon_dump_pid(h, pid, collect, &l) : vmon_dump(h, collect, &l);
+	w = l.v;
 	if (l.oom) {
 		fprintf(stderr, "vmon: cannot list watches: out of memory\n");
 		rc = RC_FAIL;
@@ -81,11 +63,11 @@ int cmd_list(int argc, char **argv)
 		rc = fail(h, "cannot list watches");
 	} else if (json) {
 		for (i = 0; i < l.n; i++)
-			fmt_watch_json(stdout, &l.w[i]);
+			fmt_watch_json(stdout, &w[i]);
 	} else if (l.n) {
-		fmt_watch_table(stdout, l.w, l.n);
+		fmt_watch_table(stdout, w, l.n);
 	}
-	free(l.w);
+	free(l.v);
 	vmon_close(h);
 	return rc;
 }

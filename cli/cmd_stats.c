@@ -12,35 +12,16 @@ static const struct option opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-struct stats {
-	struct vmon_group_stats *s;
-	size_t n, cap;
-	bool oom;
-};
-
 static int collect(const struct vmon_group_stats *s, void *arg)
 {
-	struct stats *st = arg;
-
-	if (st->n == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 8;
-		void *p = realloc(st->s, cap * sizeof(*st->s));
-
-		if (!p) {
-			st->oom = true;
-			return 1;	/* stop the dump */
-		}
-		st->s = p;
-		st->cap = cap;
-	}
-	st->s[st->n++] = *s;
-	return 0;
+	return rows_push(arg, s, sizeof(*s));
 }
 
 int cmd_stats(int argc, char **argv)
 {
 	const char *cmd = "stats";
-	struct stats st = { NULL, 0, 0, false };
+	struct rows st = { NULL, 0, 0, false };
+	const struct vmon_group_stats *s;
 	bool json = false;
 	struct vmon *h;
 	size_t i;
@@ -65,6 +46,7 @@ int cmd_stats(int argc, char **argv)
 	if (rc)
 		return rc;
 	r = vmon_stats(h, collect, &st);
+	s = st.v;
 	if (st.oom) {
 		fprintf(stderr, "vmon: cannot read statistics: out of memory\n");
 		rc = RC_FAIL;
@@ -72,11 +54,11 @@ int cmd_stats(int argc, char **argv)
 		rc = fail(h, "cannot read statistics");
 	} else if (json) {
 		for (i = 0; i < st.n; i++)
-			fmt_stats_json(stdout, &st.s[i]);
+			fmt_stats_json(stdout, &s[i]);
 	} else if (st.n) {
-		fmt_stats_table(stdout, st.s, st.n);
+		fmt_stats_table(stdout, s, st.n);
 	}
-	free(st.s);
+	free(st.v);
 	vmon_close(h);
 	return rc;
 }

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -76,6 +77,23 @@ void print_event(const struct vmon_event *ev, bool json)
 {
 	fmt_event(stdout, ev, json, now_ns(CLOCK_REALTIME));
 	fflush(stdout);
+}
+
+int rows_push(struct rows *r, const void *row, size_t size)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+		void *p = realloc(r->v, cap * size);
+
+		if (!p) {
+			r->oom = true;
+			return 1;
+		}
+		r->v = p;
+		r->cap = cap;
+	}
+	memcpy((char *)r->v + r->n++ * size, row, size);
+	return 0;
 }
 
 /*

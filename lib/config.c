@@ -6,7 +6,6 @@
 
 #include "internal.h"
 
-#define VMON_DUMP_TRIES		8
 
 #define VMON_CFG_ALL	(VMON_CFG_DEFAULT_INTERVAL | VMON_CFG_MIN_INTERVAL | \
 			 VMON_CFG_DEFAULT_COOLDOWN | VMON_CFG_MAX_WATCHES)
@@ -75,26 +74,12 @@ int vmon_config_set(struct vmon *h, const struct vmon_config *cfg,
 	return vmon__request(h, msg, &req);
 }
 
-struct stats_list {
-	struct vmon_group_stats *s;
-	size_t n, cap;
-};
-
 static int stats_reply(struct vmon *h, struct nlattr **tb, void *arg)
 {
-	struct stats_list *l = arg;
-	struct vmon_group_stats *s;
+	struct vmon_group_stats *s = vmon__row_add(h, arg);
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		void *p = realloc(l->s, cap * sizeof(*l->s));
-
-		if (!p)
-			return vmon__seterr(h, -ENOMEM, "out of memory");
-		l->s = p;
-		l->cap = cap;
-	}
-	s = &l->s[l->n++];
+	if (!s)
+		return -ENOMEM;
 	s->interval_ns = vmon__u64(tb, VMON_A_INTERVAL_NS);
 	s->watches = vmon__u32(tb, VMON_A_STAT_WATCHES);
 	s->fires = vmon__u64(tb, VMON_A_STAT_FIRES);
@@ -109,40 +94,15 @@ static int stats_reply(struct vmon *h, struct nlattr **tb, void *arg)
 
 int vmon_stats(struct vmon *h, vmon_stats_cb cb, void *arg)
 {
-	struct stats_list l = { NULL, 0, 0 };
-	struct vmon_req req = { .fn = stats_reply, .arg = &l };
-	struct nl_msg *msg;
+	struct vmon_rows rows = { .size = sizeof(struct vmon_group_stats) };
+	const struct vmon_group_stats *s;
 	size_t i;
-	int err, tries;
+	int err;
 
-	err = vmon__check(h);
-	if (err < 0)
-		return err;
-	/* Collected first so a retried dump never calls back twice. */
-	for (tries = 0; ; tries++) {
-		msg = vmon__msg(h, VMON_CMD_STATS, NLM_F_DUMP);
-		if (!msg) {
-			err = vmon__seterr(h, -ENOMEM, "out of memory");
-			goto out;
-		}
-		l.n = 0;
-		err = vmon__request(h, msg, &req);
-		if (err < 0)
-			goto out;
-		if (!req.intr)
-			break;
-		if (tries + 1 == VMON_DUMP_TRIES) {
-			err = vmon__seterr(h, -EAGAIN,
-					   "the statistics kept changing while being read");
-			goto out;
-		}
-	}
-	for (i = 0; i < l.n; i++) {
-		err = cb ? cb(&l.s[i], arg) : 0;
-		if (err)
-			break;
-	}
-out:
-	free(l.s);
+	err = vmon__dump(h, VMON_CMD_STATS, 0, stats_reply, &rows,
+			 "the statistics");
+	for (i = 0, s = rows.v; !err && i < rows.n; i++)
+		err = cb ? cb(&s[i], arg) : 0;
+	free(rows.v);
 	return err;
 }

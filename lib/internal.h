@@ -84,6 +84,21 @@ VMON_INTERNAL int vmon__recv(struct vmon *h, struct vmon_req *req);
 VMON_INTERNAL void vmon__input(struct vmon *h, const void *buf, size_t len,
 			       struct vmon_req *req);
 VMON_INTERNAL int vmon__parse(struct nlmsghdr *nlh, struct nlattr **tb);
+
+/*
+ * A dump's rows, all collected before any callback runs, so a dump retried
+ * after NLM_F_DUMP_INTR never reports a row twice.
+ */
+struct vmon_rows {
+	void *v;
+	size_t n, cap, size;	/* size: of one row */
+};
+
+VMON_INTERNAL void *vmon__row_add(struct vmon *h, struct vmon_rows *rows);
+/* Dump cmd (with a PID filter when pid > 0); fn gets rows as its arg. */
+VMON_INTERNAL int vmon__dump(struct vmon *h, uint8_t cmd, pid_t pid,
+			     vmon_reply_fn fn, struct vmon_rows *rows,
+			     const char *what);
 VMON_INTERNAL const char *vmon__attr_name(int type);
 
 /* event.c */

@@ -1,5 +1,6 @@
 /* libvmon request path: send a request, read until its ACK or DONE, decode errors. */
 #include <errno.h>
+#include <stdlib.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,9 @@
 #include <netlink/genl/genl.h>
 
 #include "internal.h"
+
+/* Attempts at a dump that keeps being interrupted by changes. */
+#define VMON_DUMP_TRIES 8
 
 /*
  * Why not nl_recvmsgs(): one loop that sees every message lets us queue
@@ -421,4 +425,52 @@ out:
 	nlmsg_free(msg);
 	req->msg = NULL;
 	return err;
+}
+
+/* A new zeroed row at the end of rows; NULL (message set) when out of memory. */
+void *vmon__row_add(struct vmon *h, struct vmon_rows *rows)
+{
+	char *row;
+
+	if (rows->n == rows->cap) {
+		size_t cap = rows->cap ? rows->cap * 2 : 16;
+		void *p = realloc(rows->v, cap * rows->size);
+
+		if (!p) {
+			vmon__seterr(h, -ENOMEM, "out of memory");
+			return NULL;
+		}
+		rows->v = p;
+		rows->cap = cap;
+	}
+	row = (char *)rows->v + rows->n++ * rows->size;
+	memset(row, 0, rows->size);
+	return row;
+}
+
+int vmon__dump(struct vmon *h, uint8_t cmd, pid_t pid, vmon_reply_fn fn,
+	       struct vmon_rows *rows, const char *what)
+{
+	struct vmon_req req = { .fn = fn, .arg = rows };
+	struct nl_msg *msg;
+	int err, tries;
+
+	err = vmon__check(h);
+	if (err < 0)
+		return err;
+	for (tries = 0; tries < VMON_DUMP_TRIES; tries++) {
+		msg = vmon__msg(h, cmd, NLM_F_DUMP);
+		if (!msg || (pid > 0 && nla_put_u32(msg, VMON_A_PID, (uint32_t)pid) < 0)) {
+			nlmsg_free(msg);
+			return vmon__seterr(h, -ENOMEM, "out of memory building a request");
+		}
+		rows->n = 0;
+		memset(&req, 0, sizeof(req));
+		req.fn = fn;
+		req.arg = rows;
+		err = vmon__request(h, msg, &req);
+		if (err < 0 || !req.intr)
+			return err;
+	}
+	return vmon__seterr(h, -EAGAIN, "%s kept changing while being read", what);
 }

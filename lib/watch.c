@@ -8,7 +8,6 @@
 #include "internal.h"
 
 /* A dump interrupted by concurrent changes is retried this many times. */
-#define VMON_DUMP_TRIES		8
 
 static int nomem(struct vmon *h, struct nl_msg *msg)
 {
@@ -164,32 +163,17 @@ int vmon_watch_del_pid(struct vmon *h, pid_t pid)
 	return watch_del(h, VMON_A_PID, (uint32_t)pid);
 }
 
-/* Dump results are collected first: a retried dump must not call back twice. */
-struct watch_list {
-	struct vmon_watch_info *w;
-	size_t n, cap;
-};
-
 static int dump_reply(struct vmon *h, struct nlattr **tb, void *arg)
 {
-	struct watch_list *l = arg;
 	struct vmon_watch_info *w;
 	uint32_t flags;
 
 	if (!tb[VMON_A_WATCH_ID])
 		return vmon__seterr(h, -EPROTO,
 				    "malformed watch in the kernel's list");
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		void *p = realloc(l->w, cap * sizeof(*l->w));
-
-		if (!p)
-			return vmon__seterr(h, -ENOMEM, "out of memory");
-		l->w = p;
-		l->cap = cap;
-	}
-	w = &l->w[l->n++];
-	memset(w, 0, sizeof(*w));
+	w = vmon__row_add(h, arg);
+	if (!w)
+		return -ENOMEM;
 	flags = vmon__u32(tb, VMON_A_WATCH_FLAGS);
 	w->id = nla_get_u32(tb[VMON_A_WATCH_ID]);
 	w->pid = (pid_t)vmon__u32(tb, VMON_A_PID);
@@ -210,44 +194,16 @@ static int dump_reply(struct vmon *h, struct nlattr **tb, void *arg)
 
 static int dump_pid(struct vmon *h, pid_t pid, vmon_watch_cb cb, void *arg)
 {
-	struct watch_list l = { NULL, 0, 0 };
-	struct vmon_req req = { .fn = dump_reply, .arg = &l };
-	struct nl_msg *msg;
+	struct vmon_rows rows = { .size = sizeof(struct vmon_watch_info) };
+	const struct vmon_watch_info *w;
 	size_t i;
-	int err, tries;
+	int err;
 
-	err = vmon__check(h);
-	if (err < 0)
-		return err;
-	for (tries = 0; ; tries++) {
-		msg = vmon__msg(h, VMON_CMD_DUMP, NLM_F_DUMP);
-		if (!msg) {
-			err = nomem(h, NULL);
-			goto out;
-		}
-		if (pid > 0 && nla_put_u32(msg, VMON_A_PID, (uint32_t)pid) < 0) {
-			err = nomem(h, msg);
-			goto out;
-		}
-		l.n = 0;
-		err = vmon__request(h, msg, &req);
-		if (err < 0)
-			goto out;
-		if (!req.intr)
-			break;
-		if (tries + 1 == VMON_DUMP_TRIES) {
-			err = vmon__seterr(h, -EAGAIN,
-					   "the watch list kept changing while being read");
-			goto out;
-		}
-	}
-	for (i = 0; i < l.n; i++) {
-		err = cb ? cb(&l.w[i], arg) : 0;
-		if (err)
-			break;
-	}
-out:
-	free(l.w);
+	err = vmon__dump(h, VMON_CMD_DUMP, pid, dump_reply, &rows,
+			 "the watch list");
+	for (i = 0, w = rows.v; !err && i < rows.n; i++)
+		err = cb ? cb(&w[i], arg) : 0;
+	free(rows.v);
 	return err;
 }
 
