@@ -32,7 +32,8 @@ void vmon_events_exit(void)
 	unregister_pernet_subsys(&vmon_net_ops);
 }
 
-static int vmon_put_ident(struct sk_buff *skb, const struct vmon_watch *w)
+/* The attributes that name a watch: in notifications and in DUMP. */
+int vmon_put_ident(struct sk_buff *skb, const struct vmon_watch *w)
 {
 	if (nla_put_u32(skb, VMON_A_WATCH_ID, w->id) ||
 	    nla_put_string(skb, VMON_A_NAME, w->name) ||

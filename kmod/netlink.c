@@ -143,14 +143,7 @@ static int vmon_put_watch(struct sk_buff *skb, struct netlink_callback *cb,
 	if (!hdr)
 		return -EMSGSIZE;
 	genl_dump_check_consistent(cb, hdr);
-	if (nla_put_u32(skb, VMON_A_WATCH_ID, w->id) ||
-	    nla_put_string(skb, VMON_A_NAME, w->name) ||
-	    nla_put_u32(skb, VMON_A_PID, w->pid_nr) ||
-	    nla_put_u64_64bit(skb, VMON_A_ADDR, w->addr, VMON_A_PAD) ||
-	    nla_put_u8(skb, VMON_A_LEN, w->len) ||
-	    nla_put_u32(skb, VMON_A_WATCH_FLAGS, w->flags) ||
-	    nla_put_u8(skb, VMON_A_OP, w->op) ||
-	    nla_put_u64_64bit(skb, VMON_A_THRESHOLD, w->threshold, VMON_A_PAD) ||
+	if (vmon_put_ident(skb, w) ||
 	    nla_put_u64_64bit(skb, VMON_A_INTERVAL_NS, w->interval_ns, VMON_A_PAD) ||
 	    nla_put_u64_64bit(skb, VMON_A_COOLDOWN_NS, w->cooldown_ns, VMON_A_PAD) ||
 	    nla_put_u64_64bit(skb, VMON_A_HITS, READ_ONCE(w->hits), VMON_A_PAD) ||

@@ -164,6 +164,7 @@ void vmon_watch_trigger_work(struct work_struct *work);
 
 /* event.c */
 extern struct genl_family vmon_family;
+int vmon_put_ident(struct sk_buff *skb, const struct vmon_watch *w);
 void vmon_event_send_trigger(struct vmon_watch *w,
 			     const struct vmon_trigger_snap *snap);
 void vmon_event_send_gone(struct vmon_watch *w, enum vmon_gone_reason reason);
