@@ -61,7 +61,7 @@ static bool vmon_mcast_listeners(const struct vmon_watch *w)
  * order because both happen under vmon_send_lock.
  */
 static void vmon_deliver(struct vmon_watch *w, struct sk_buff *skb, void *hdr,
-			 bool mcast)
+			 bool mcast, u64 unsent)
 {
 	struct vmon_net *vn = net_generic(w->net, vmon_net_id);
 	struct vmon_group *g = w->group;
@@ -69,6 +69,7 @@ static void vmon_deliver(struct vmon_watch *w, struct sk_buff *skb, void *hdr,
 	int ret;
 
 	mutex_lock(&vmon_send_lock);
+	w->lost += unsent;
 	if (w->owner_portid && w->lost &&
 	    nla_put_u64_64bit(skb, VMON_A_LOST, w->lost, VMON_A_PAD))
 		goto drop;
@@ -145,7 +146,7 @@ void vmon_event_send_trigger(struct vmon_watch *w,
 		atomic64_inc(&w->group->events_dropped);
 		return;
 	}
-	vmon_deliver(w, skb, hdr, mcast);
+	vmon_deliver(w, skb, hdr, mcast, snap->unsent);
 }
 
 void vmon_event_send_gone(struct vmon_watch *w, enum vmon_gone_reason reason)
@@ -162,5 +163,5 @@ void vmon_event_send_gone(struct vmon_watch *w, enum vmon_gone_reason reason)
 		atomic64_inc(&w->group->events_dropped);
 		return;
 	}
-	vmon_deliver(w, skb, hdr, mcast);
+	vmon_deliver(w, skb, hdr, mcast, 0);
 }

@@ -67,6 +67,8 @@ static void vmon_fire(struct vmon_group *g, struct vmon_watch *w, u64 value,
 
 	w->quiet_until = now + w->cooldown_ns;
 	raw_spin_lock_irqsave(&w->snap_lock, flags);
+	if (w->snap_fresh)
+		w->snap.unsent++;	/* replaced before the work sent it */
 	w->snap.value = value;
 	w->snap.time_mono_ns = now;
 	w->snap.time_real_ns = ktime_get_real_ns();

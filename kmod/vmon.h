@@ -28,6 +28,7 @@ struct vmon_trigger_snap {
 	u64 time_mono_ns;
 	u64 hits;
 	u64 suppressed;
+	u64 unsent;		/* earlier snapshots replaced before being sent */
 };
 
 struct vmon_watch {

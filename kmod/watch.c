@@ -333,6 +333,7 @@ void vmon_watch_trigger_work(struct work_struct *work)
 	snap = w->snap;
 	fresh = w->snap_fresh;
 	w->snap_fresh = false;
+	w->snap.unsent = 0;
 	raw_spin_unlock_irqrestore(&w->snap_lock, flags);
 	if (!fresh)
 		return;

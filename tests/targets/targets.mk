@@ -1,6 +1,7 @@
 # Programs the integration tests run in the guest (see tests/targets/*.c).
 TEST_TARGETS := $(BUILD)/vmon-target $(BUILD)/vmon-demo $(BUILD)/vmon-multi \
-	$(BUILD)/vmon-libtest $(BUILD)/vmon-bulk $(BUILD)/vmon-rawnl
+	$(BUILD)/vmon-libtest $(BUILD)/vmon-bulk $(BUILD)/vmon-rawnl \
+	$(BUILD)/vmon-losttest
 
 TARGET_CC = $(CC) $(WARNFLAGS) $(CFLAGS) $(CPPFLAGS)
 
@@ -11,7 +12,7 @@ $(BUILD)/vmon-demo $(BUILD)/vmon-multi: $(BUILD)/%: tests/targets/%.c | $(BUILD)
 	$(TARGET_CC) -o $@ $<
 
 # These use libvmon.
-$(BUILD)/vmon-libtest $(BUILD)/vmon-bulk: $(BUILD)/%: tests/targets/%.c \
+$(BUILD)/vmon-libtest $(BUILD)/vmon-bulk $(BUILD)/vmon-losttest: $(BUILD)/%: tests/targets/%.c \
 		$(BUILD)/libvmon.a lib/vmon.h kmod/uapi/linux/vmon.h | $(BUILD)
 	$(TARGET_CC) -o $@ $< $(BUILD)/libvmon.a $(NL_LIBS)
 
