@@ -15,7 +15,10 @@ NL_LIBS := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
 
 # The module builds against KDIR: the running kernel's headers, else the
 # newest installed ones (this machine's own kernel has no module support).
-KDIR ?= $(shell tools/kdir)
+ifeq ($(origin KDIR),undefined)
+KDIR := $(shell tools/kdir)
+endif
+export KDIR
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=1
 
 all: module userspace
