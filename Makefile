@@ -12,6 +12,10 @@ WARNFLAGS := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissi
 CPPFLAGS += -D_GNU_SOURCE -Ikmod/uapi -Ilib -DVMON_VERSION='"$(VERSION)"'
 NL_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
 NL_LIBS := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
+# libvmon unwinds and symbolizes with elfutils libdw; C++ names demangle
+# through libstdc++'s __cxa_demangle.
+DW_LIBS := $(shell pkg-config --libs libdw 2>/dev/null) -lstdc++
+LIBVMON_LIBS := $(NL_LIBS) $(DW_LIBS)
 
 # The module builds against KDIR: the running kernel's headers, else the
 # newest installed ones (this machine's own kernel has no module support).

@@ -10,6 +10,6 @@ $(BUILD)/cli/%.o: cli/%.c
 
 $(BUILD)/vmon: $(CLI_OBJS) $(BUILD)/libvmon.a
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libvmon.a $(NL_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libvmon.a $(LIBVMON_LIBS)
 
 -include $(CLI_OBJS:.o=.d)

@@ -30,7 +30,7 @@ $(BUILD)/$(LIB_SONAME): $(LIB_OBJS) lib/libvmon.map
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(LIB_SONAME) \
 		-Wl,--version-script=lib/libvmon.map -Wl,--no-undefined \
-		-o $@ $(LIB_OBJS) $(NL_LIBS)
+		-o $@ $(LIB_OBJS) $(LIBVMON_LIBS)
 
 $(BUILD)/libvmon.so: $(BUILD)/$(LIB_SONAME)
 	$(Q)ln -sf $(LIB_SONAME) $@

@@ -44,6 +44,7 @@ struct vmon_watch_spec {
 	bool cooldown_set;		/* send cooldown_ns even when it is 0 */
 	const char *name;		/* may be NULL */
 	bool detached;			/* outlives the handle; needs CAP_SYS_ADMIN */
+	enum vmon_scope scope;		/* what a trigger captures; 0: the process */
 };
 
 /* One watch as listed by vmon_dump(). */
@@ -61,6 +62,7 @@ struct vmon_watch_info {
 	bool detached;
 	uint32_t owner_portid;		/* 0 when detached */
 	uint64_t hits;
+	enum vmon_scope scope;
 };
 
 enum vmon_event_type {
@@ -84,6 +86,79 @@ struct vmon_trigger {
 	uint64_t hits;
 	uint64_t suppressed;
 	uint64_t seq;
+	/*
+	 * The snapshot, valid during the callback; NULL for a watch with
+	 * scope "none", or when the kernel could not capture or send it.
+	 */
+	struct vmon_report *report;
+};
+
+/*
+ * A trigger's snapshot: who was doing what.  The library assembles the
+ * kernel's parts, unwinds every user stack offline from the captured
+ * registers and stack bytes, and symbolizes user frames with libdw and
+ * kernel frames with /proc/kallsyms, before the callback sees it.
+ * Strings and arrays belong to the report; NULL or 0 means unknown.
+ */
+struct vmon_frame {
+	uint64_t addr;			/* return address (the pc in the innermost frame) */
+	const char *symbol;		/* function, demangled */
+	uint64_t offset;		/* addr - start of symbol */
+	const char *module;		/* path of the ELF file */
+	const char *file;		/* source file */
+	unsigned int line;
+	bool inlined;			/* inlined into the next frame: same addr */
+};
+
+struct vmon_ancestor {
+	pid_t pid;
+	char comm[VMON_COMM_LEN];
+	char *cmdline;			/* arguments joined by spaces; "" if none */
+};
+
+struct vmon_mapping {
+	uint64_t start, end;
+	uint64_t pgoff;			/* file offset of start, in bytes */
+	char *path;
+};
+
+struct vmon_process {
+	pid_t pid;
+	struct vmon_ancestor *chain;	/* the process itself first, then its parents */
+	size_t n_chain;
+	struct vmon_mapping *maps;	/* its executable file mappings */
+	size_t n_maps;
+};
+
+struct vmon_task {
+	pid_t pid, tid;
+	char comm[VMON_COMM_LEN];
+	char state;			/* 'R', 'S', 'D', ... as in ps */
+	int cpu;
+	unsigned int flags;		/* VMON_TASK_F_* */
+	char *cgroup;
+	bool has_regs;			/* regs and stack are there (not a kernel thread) */
+	uint64_t regs[VMON_NR_REGS];
+	uint64_t stack_addr;		/* user address of stack[0] */
+	unsigned char *stack;
+	size_t stack_len;
+	uint64_t *kstack;		/* raw kernel addresses, innermost first */
+	size_t n_kstack;
+	/* Filled by the library: innermost first. */
+	struct vmon_frame *user;
+	size_t n_user;
+	struct vmon_frame *kernel;
+	size_t n_kernel;
+	const char *unwind_error;	/* why the user stack stops where it does */
+};
+
+struct vmon_report {
+	struct vmon_task *tasks;
+	size_t n_tasks;
+	struct vmon_process *procs;
+	size_t n_procs;
+	uint32_t tasks_omitted;		/* left out by the kernel's max_tasks */
+	bool incomplete;		/* parts were lost: what is here is still right */
 };
 
 struct vmon_gone {
@@ -107,6 +182,8 @@ struct vmon_config {
 	uint64_t default_cooldown_ns;
 	uint32_t max_watches;
 	uint32_t watches;		/* read only: watches now */
+	uint32_t max_tasks;		/* tasks captured per trigger */
+	uint32_t stack_bytes;		/* user stack bytes captured per task */
 };
 
 /* vmon_config_set() mask: which fields to change */
@@ -114,6 +191,8 @@ struct vmon_config {
 #define VMON_CFG_MIN_INTERVAL		(1U << 1)
 #define VMON_CFG_DEFAULT_COOLDOWN	(1U << 2)
 #define VMON_CFG_MAX_WATCHES		(1U << 3)
+#define VMON_CFG_MAX_TASKS		(1U << 4)
+#define VMON_CFG_STACK_BYTES		(1U << 5)
 
 struct vmon_group_stats {
 	uint64_t interval_ns;
@@ -125,6 +204,7 @@ struct vmon_group_stats {
 	uint64_t triggers;
 	uint64_t events_sent;
 	uint64_t events_dropped;
+	uint64_t snapshots;
 };
 
 /* Return nonzero from a callback to stop; that value is then returned. */
@@ -171,6 +251,8 @@ const char *vmon_op_name(enum vmon_op op);		/* "gt", "lt", ... */
 const char *vmon_op_symbol(enum vmon_op op);		/* ">", "<", ... */
 const char *vmon_gone_reason_name(enum vmon_gone_reason r);	/* "exit", ... */
 const char *vmon_version(void);
+const char *vmon_scope_name(enum vmon_scope s);		/* "process", ... */
+
 
 #ifdef __cplusplus
 }

@@ -14,7 +14,7 @@ $(BUILD)/vmon-demo $(BUILD)/vmon-multi: $(BUILD)/%: tests/targets/%.c | $(BUILD)
 # These use libvmon.
 $(BUILD)/vmon-libtest $(BUILD)/vmon-bulk $(BUILD)/vmon-losttest: $(BUILD)/%: tests/targets/%.c \
 		$(BUILD)/libvmon.a lib/vmon.h kmod/uapi/linux/vmon.h | $(BUILD)
-	$(TARGET_CC) -o $@ $< $(BUILD)/libvmon.a $(NL_LIBS)
+	$(TARGET_CC) -o $@ $< $(BUILD)/libvmon.a $(LIBVMON_LIBS)
 
 # This one speaks generic netlink itself, past libvmon's own checks.
 $(BUILD)/vmon-rawnl: tests/targets/vmon-rawnl.c kmod/uapi/linux/vmon.h | $(BUILD)

@@ -15,12 +15,12 @@ $(BUILD)/test-parse: $(BUILD)/tests/unit/test-parse.o $(BUILD)/cli/parse.o
 $(BUILD)/test-format: $(BUILD)/tests/unit/test-format.o $(BUILD)/cli/format.o \
 		      $(BUILD)/cli/parse.o $(BUILD)/libvmon.a
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(NL_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBVMON_LIBS)
 
 # Linked with the objects, not the .so: the tests reach hidden internals.
 $(BUILD)/test-lib: $(BUILD)/tests/unit/test-lib.o $(LIB_OBJS)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(NL_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBVMON_LIBS)
 
 unit-check: $(UNIT_TESTS)
 	@rc=0; for t in $(UNIT_TESTS); do $$t || rc=1; done; exit $$rc

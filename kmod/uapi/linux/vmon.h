@@ -25,6 +25,16 @@ enum vmon_cmd {
 	VMON_CMD_STATS,		/* dumpit; one message per interval group */
 	VMON_CMD_EVENT,		/* notification: a watch triggered */
 	VMON_CMD_WATCH_GONE,	/* notification: a watch ended on its own */
+	/*
+	 * A trigger's snapshot follows its EVENT (which then carries
+	 * VMON_A_SNAPSHOT); every part names the EVENT's SEQ in
+	 * VMON_A_TRIGGER_SEQ and comes in this order: per task one TASK and
+	 * zero or more STACK; per process one or more PROCESS; one SNAP_END.
+	 */
+	VMON_CMD_TASK,		/* notification: one captured task */
+	VMON_CMD_STACK,		/* notification: more user stack bytes of a task */
+	VMON_CMD_PROCESS,	/* notification: a process's ancestry and mappings */
+	VMON_CMD_SNAP_END,	/* notification: the snapshot is complete */
 	__VMON_CMD_MAX,
 };
 #define VMON_CMD_MAX (__VMON_CMD_MAX - 1)
@@ -52,6 +62,39 @@ enum vmon_gone_reason {
 	__VMON_GONE_MAX,
 };
 #define VMON_GONE_MAX (__VMON_GONE_MAX - 1)
+
+/* Which tasks a trigger's snapshot captures (VMON_A_SCOPE). */
+enum vmon_scope {
+	VMON_SCOPE_PROCESS,	/* every thread of the watched process */
+	VMON_SCOPE_SYSTEM,	/* and every running or uninterruptible task; CAP_SYS_ADMIN */
+	VMON_SCOPE_NONE,	/* no snapshot, the EVENT alone */
+	__VMON_SCOPE_MAX,
+};
+#define VMON_SCOPE_MAX (__VMON_SCOPE_MAX - 1)
+
+/* VMON_A_TASK_FLAGS */
+#define VMON_TASK_F_KTHREAD	(1U << 0)	/* kernel thread: no user part */
+#define VMON_TASK_F_ONCPU	(1U << 1)	/* running elsewhere: user registers are stale */
+#define VMON_TASK_F_WATCHED	(1U << 2)	/* a thread of the watched process */
+
+/*
+ * VMON_A_TASK_REGS: the user registers saved at the task's last kernel
+ * entry, as u64[VMON_NR_REGS] in x86-64 DWARF register order.
+ */
+enum vmon_reg {
+	VMON_REG_AX, VMON_REG_DX, VMON_REG_CX, VMON_REG_BX,
+	VMON_REG_SI, VMON_REG_DI, VMON_REG_BP, VMON_REG_SP,
+	VMON_REG_R8, VMON_REG_R9, VMON_REG_R10, VMON_REG_R11,
+	VMON_REG_R12, VMON_REG_R13, VMON_REG_R14, VMON_REG_R15,
+	VMON_REG_IP,
+	VMON_NR_REGS,
+};
+
+#define VMON_COMM_LEN		16	/* TASK_COMM_LEN */
+#define VMON_KSTACK_MAX		64	/* kernel frames per task */
+#define VMON_STACK_CHUNK	16384	/* user stack bytes per TASK or STACK message */
+#define VMON_STACK_BYTES_MAX	65536	/* vmon_config stack_bytes upper bound */
+#define VMON_CMDLINE_MAX	1024	/* command line bytes per ancestor */
 
 /* VMON_A_WATCH_FLAGS */
 #define VMON_WATCH_F_SIGNED	(1U << 0)	/* compare as signed */
@@ -99,6 +142,34 @@ enum vmon_attr {
 	VMON_A_STAT_TRIGGERS,	/* u64: conditions that held (incl. suppressed) */
 	VMON_A_STAT_EVENTS_SENT,	/* u64 */
 	VMON_A_STAT_EVENTS_DROPPED,	/* u64 */
+
+	/* snapshots: the watch's scope, the parts of a trigger's snapshot */
+	VMON_A_SCOPE,		/* u8: enum vmon_scope (WATCH_ADD, DUMP) */
+	VMON_A_SNAPSHOT,	/* flag on EVENT: snapshot parts follow */
+	VMON_A_TRIGGER_SEQ,	/* u64: snapshot parts: the SEQ of their EVENT */
+	VMON_A_TID,		/* u32: thread id */
+	VMON_A_COMM,		/* string: task name */
+	VMON_A_TASK_STATE,	/* u8: state letter as in ps ('R', 'S', 'D'...) */
+	VMON_A_TASK_CPU,	/* u32: CPU it last ran on */
+	VMON_A_TASK_FLAGS,	/* u32: VMON_TASK_F_* */
+	VMON_A_CGROUP,		/* string: cgroup v2 path */
+	VMON_A_TASK_REGS,	/* binary: u64[VMON_NR_REGS] */
+	VMON_A_KSTACK,		/* binary: u64[] kernel return addresses, innermost first */
+	VMON_A_STACK_ADDR,	/* u64: user address of the first byte of STACK_DATA */
+	VMON_A_STACK_DATA,	/* binary: user stack bytes, from SP upwards */
+	VMON_A_ANCESTOR,	/* nested, repeated: PID, COMM, CMDLINE; the process first, pid 1 last */
+	VMON_A_CMDLINE,		/* binary: NUL-separated arguments (may be cut short) */
+	VMON_A_MAP,		/* nested, repeated: MAP_START, MAP_END, MAP_PGOFF, MAP_PATH */
+	VMON_A_MAP_START,	/* u64 */
+	VMON_A_MAP_END,		/* u64 */
+	VMON_A_MAP_PGOFF,	/* u64: file offset of MAP_START, in bytes */
+	VMON_A_MAP_PATH,	/* string */
+	VMON_A_TASKS,		/* u32: SNAP_END: TASK messages sent */
+	VMON_A_TASKS_OMITTED,	/* u32: SNAP_END: tasks left out (vmon config max_tasks) */
+	VMON_A_PARTS_DROPPED,	/* u32: SNAP_END: parts that could not be sent */
+	VMON_A_CFG_MAX_TASKS,	/* u32: tasks per snapshot */
+	VMON_A_CFG_STACK_BYTES,	/* u32: user stack bytes per task */
+	VMON_A_STAT_SNAPSHOTS,	/* u64: snapshots captured */
 
 	__VMON_A_MAX,
 };
