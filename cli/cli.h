@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "format.h"
 #include "vmon.h"
 
 /* Exit status, documented in `vmon --help` and vmon(8). */
@@ -28,6 +29,7 @@ int cmd_watch(int argc, char **argv);
 int cmd_unwatch(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_listen(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 
@@ -66,7 +68,14 @@ void block_stop_signals(void);
 int event_loop(struct vmon *h, uint64_t timeout_ns, vmon_event_cb cb,
 	       void *arg);
 
-/* Prints an event on stdout at once: readers of a pipe see it live. */
-void print_event(const struct vmon_event *ev, bool json);
+/*
+ * Prints an event on stdout at once: readers of a pipe see it live.  In
+ * folded mode, events other than triggers go to stderr as text.
+ */
+void print_event(const struct vmon_event *ev, enum fmt_mode mode);
+
+/* The same for an event of known time: now_real_ns as for fmt_event(). */
+void output_event(const struct vmon_event *ev, enum fmt_mode mode,
+		  uint64_t now_real_ns);
 
 #endif /* VMON_CLI_H */

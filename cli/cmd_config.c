@@ -14,7 +14,7 @@ static const struct option opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-enum key_kind { DURATION, COUNT };
+enum key_kind { DURATION, COUNT, BYTES };
 
 static const struct key {
 	const char *name;
@@ -26,6 +26,8 @@ static const struct key {
 	{ "default_cooldown", DURATION, VMON_CFG_DEFAULT_COOLDOWN },
 	{ "max_watches", COUNT, VMON_CFG_MAX_WATCHES },
 	{ "watches", COUNT, 0 },
+	{ "max_tasks", COUNT, VMON_CFG_MAX_TASKS },
+	{ "stack_bytes", BYTES, VMON_CFG_STACK_BYTES },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
@@ -37,7 +39,9 @@ static uint64_t key_get(const struct vmon_config *cfg, size_t i)
 	case 1: return cfg->min_interval_ns;
 	case 2: return cfg->default_cooldown_ns;
 	case 3: return cfg->max_watches;
-	default: return cfg->watches;
+	case 4: return cfg->watches;
+	case 5: return cfg->max_tasks;
+	default: return cfg->stack_bytes;
 	}
 }
 
@@ -48,10 +52,12 @@ static void key_set(struct vmon_config *cfg, size_t i, uint64_t v)
 	case 1: cfg->min_interval_ns = v; break;
 	case 2: cfg->default_cooldown_ns = v; break;
 	case 3: cfg->max_watches = (uint32_t)v; break;
+	case 5: cfg->max_tasks = (uint32_t)v; break;
+	case 6: cfg->stack_bytes = (uint32_t)v; break;
 	}
 }
 
-/* Durations read both ways: "1ms (1000000 ns)". */
+/* Durations and sizes read both ways: "1ms (1000000 ns)", "16384 (16 KiB)". */
 static void print_key(const struct vmon_config *cfg, size_t i)
 {
 	char d[FMT_DUR_MAX];
@@ -60,6 +66,9 @@ static void print_key(const struct vmon_config *cfg, size_t i)
 	if (keys[i].kind == DURATION)
 		printf("%-16s  %s (%" PRIu64 " ns)\n", keys[i].name,
 		       fmt_duration(d, v), v);
+	else if (keys[i].kind == BYTES && v && !(v % 1024))
+		printf("%-16s  %" PRIu64 " (%" PRIu64 " KiB)\n", keys[i].name, v,
+		       v / 1024);
 	else
 		printf("%-16s  %" PRIu64 "\n", keys[i].name, v);
 }
@@ -119,7 +128,7 @@ int cmd_config(int argc, char **argv)
 	if (argc - optind > 2)
 		return usage_error(cmd, "unexpected argument '%s'", argv[optind + 2]);
 	if (optind < argc && find_key(argv[optind], &key) < 0)
-		return usage_error(cmd, "unknown setting '%s' (default_interval, min_interval, default_cooldown, max_watches, watches)",
+		return usage_error(cmd, "unknown setting '%s' (default_interval, min_interval, default_cooldown, max_watches, watches, max_tasks, stack_bytes)",
 				   argv[optind]);
 	if (argc - optind == 2) {
 		const char *val = argv[optind + 1];
@@ -128,8 +137,8 @@ int cmd_config(int argc, char **argv)
 			return usage_error(cmd, "%s is read only", keys[key].name);
 		if (json)
 			return usage_error(cmd, "--json is for showing settings");
-		if (keys[key].kind == DURATION ?
-		    parse_duration(val, &v, err) < 0 :
+		if (keys[key].kind == DURATION ? parse_duration(val, &v, err) < 0 :
+		    keys[key].kind == BYTES ? parse_bytes(val, UINT32_MAX, &v, err) < 0 :
 		    parse_u64(val, 0, UINT32_MAX, &v, err) < 0)
 			return usage_error(cmd, "%s: %s", keys[key].name, err);
 		key_set(&cfg, key, v);

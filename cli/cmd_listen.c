@@ -6,10 +6,11 @@
 #include "cli.h"
 #include "parse.h"
 
-enum { OPT_COUNT = 0x100, OPT_TIMEOUT };
+enum { OPT_COUNT = 0x100, OPT_TIMEOUT, OPT_FOLDED };
 
 static const struct option opts[] = {
 	{ "json",	no_argument,		NULL, 'j' },
+	{ "folded",	no_argument,		NULL, OPT_FOLDED },
 	{ "pid",	required_argument,	NULL, 'p' },
 	{ "watch",	required_argument,	NULL, 'w' },
 	{ "count",	required_argument,	NULL, OPT_COUNT },
@@ -19,7 +20,7 @@ static const struct option opts[] = {
 };
 
 struct listen_ctx {
-	bool json;
+	enum fmt_mode mode;
 	pid_t pid;		/* 0: any */
 	bool by_id;
 	uint32_t id;
@@ -40,15 +41,15 @@ static int on_event(const struct vmon_event *ev, void *arg)
 	case VMON_EV_TRIGGER:
 		if (!wanted(c, ev->trigger.watch_id, ev->trigger.pid))
 			return 0;
-		print_event(ev, c->json);
+		print_event(ev, c->mode);
 		return c->count && ++c->seen >= c->count;
 	case VMON_EV_GONE:
 		if (wanted(c, ev->gone.watch_id, ev->gone.pid))
-			print_event(ev, c->json);
+			print_event(ev, c->mode);
 		return 0;
 	case VMON_EV_LOST:
 		/* Lost events cannot be filtered: we do not know whose they were. */
-		print_event(ev, c->json);
+		print_event(ev, c->mode);
 		return 0;
 	}
 	return 0;
@@ -57,10 +58,10 @@ static int on_event(const struct vmon_event *ev, void *arg)
 int cmd_listen(int argc, char **argv)
 {
 	const char *cmd = "listen";
-	struct listen_ctx ctx = { .json = false };
+	struct listen_ctx ctx = { .mode = FMT_TEXT };
 	char err[PARSE_ERR_MAX];
 	uint64_t timeout = 0, id;
-	bool have_timeout = false;
+	bool have_timeout = false, json = false, folded = false;
 	struct vmon *h;
 	int c, r, rc;
 
@@ -68,7 +69,10 @@ int cmd_listen(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":jp:w:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			ctx.json = true;
+			json = true;
+			break;
+		case OPT_FOLDED:
+			folded = true;
 			break;
 		case 'p':
 			if (parse_pid(optarg, &ctx.pid, err) < 0)
@@ -99,6 +103,9 @@ int cmd_listen(int argc, char **argv)
 		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	if (have_timeout && !timeout)
 		return usage_error(cmd, "--timeout: must be more than 0");
+	if (json && folded)
+		return usage_error(cmd, "give --json or --folded, not both");
+	ctx.mode = json ? FMT_JSON : folded ? FMT_FOLDED : FMT_TEXT;
 
 	block_stop_signals();
 	rc = open_vmon(&h);

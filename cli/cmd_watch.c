@@ -10,7 +10,8 @@
 
 enum {
 	OPT_GT = 0x100, OPT_LT, OPT_GE, OPT_LE, OPT_EQ, OPT_NE,
-	OPT_COOLDOWN, OPT_NAME, OPT_COUNT, OPT_TIMEOUT, OPT_DETACH,
+	OPT_COOLDOWN, OPT_NAME, OPT_COUNT, OPT_TIMEOUT, OPT_DETACH, OPT_SCOPE,
+	OPT_FOLDED,
 };
 
 static const struct option opts[] = {
@@ -31,13 +32,15 @@ static const struct option opts[] = {
 	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
 	{ "json",	no_argument,		NULL, 'j' },
 	{ "detach",	no_argument,		NULL, OPT_DETACH },
+	{ "scope",	required_argument,	NULL, OPT_SCOPE },
+	{ "folded",	no_argument,		NULL, OPT_FOLDED },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct watch_ctx {
 	uint32_t id;
-	bool json;
+	enum fmt_mode mode;
 	uint64_t count;		/* stop after this many triggers; 0: never */
 	uint64_t seen;
 };
@@ -50,28 +53,40 @@ static int on_event(const struct vmon_event *ev, void *arg)
 	case VMON_EV_TRIGGER:
 		if (ev->trigger.watch_id != c->id)
 			return 0;
-		print_event(ev, c->json);
+		print_event(ev, c->mode);
 		return c->count && ++c->seen >= c->count;
 	case VMON_EV_GONE:
 		if (ev->gone.watch_id != c->id)
 			return 0;
-		print_event(ev, c->json);
+		print_event(ev, c->mode);
 		return 1;	/* nothing more will come */
 	case VMON_EV_LOST:
-		print_event(ev, c->json);
+		print_event(ev, c->mode);
 		return 0;
 	}
 	return 0;
+}
+
+static int parse_scope(const char *s, enum vmon_scope *out)
+{
+	int i;
+
+	for (i = 0; i <= VMON_SCOPE_MAX; i++)
+		if (!strcmp(s, vmon_scope_name((enum vmon_scope)i))) {
+			*out = (enum vmon_scope)i;
+			return 0;
+		}
+	return -1;
 }
 
 int cmd_watch(int argc, char **argv)
 {
 	const char *cmd = "watch";
 	struct vmon_watch_spec spec = { .is_signed = true };
-	struct watch_ctx ctx = { .json = false };
+	struct watch_ctx ctx = { .mode = FMT_TEXT };
 	const char *value = NULL, *op_opt = NULL;
 	bool have_pid = false, have_addr = false, have_len = false;
-	bool detach = false, have_timeout = false;
+	bool detach = false, have_timeout = false, json = false, folded = false;
 	uint64_t timeout = 0;
 	char err[PARSE_ERR_MAX];
 	char th[FMT_NUM_MAX];
@@ -135,10 +150,18 @@ int cmd_watch(int argc, char **argv)
 			have_timeout = true;
 			break;
 		case 'j':
-			ctx.json = true;
+			json = true;
+			break;
+		case OPT_FOLDED:
+			folded = true;
 			break;
 		case OPT_DETACH:
 			detach = true;
+			break;
+		case OPT_SCOPE:
+			if (parse_scope(optarg, &spec.scope) < 0)
+				return usage_error(cmd, "--scope: '%.40s' is not process, system or none",
+						   optarg);
 			break;
 		case 'h':
 			return cmd_help(cmd);
@@ -161,6 +184,13 @@ int cmd_watch(int argc, char **argv)
 				   ctx.count ? "count" : "timeout");
 	if (have_timeout && !timeout)
 		return usage_error(cmd, "--timeout: must be more than 0");
+	if (json && folded)
+		return usage_error(cmd, "give --json or --folded, not both");
+	if (folded && detach)
+		return usage_error(cmd, "--detach prints no events: drop --folded");
+	if (folded && spec.scope == VMON_SCOPE_NONE)
+		return usage_error(cmd, "--folded prints the stacks of snapshots, and --scope none takes none");
+	ctx.mode = json ? FMT_JSON : folded ? FMT_FOLDED : FMT_TEXT;
 	spec.detached = detach;
 
 	block_stop_signals();

@@ -4,9 +4,9 @@
 #include <time.h>
 
 #include "format.h"
+#include "report.h"
 
-/* Length of the valid UTF-8 sequence at p, or 0 if it is not one. */
-static size_t utf8_len(const unsigned char *p)
+size_t fmt_utf8_len(const unsigned char *p, size_t avail)
 {
 	unsigned char c = p[0];
 	unsigned char lo = 0x80, hi = 0xbf;
@@ -21,6 +21,8 @@ static size_t utf8_len(const unsigned char *p)
 	else if (c >= 0xf0 && c <= 0xf4)
 		n = 4;
 	else
+		return 0;
+	if (n > avail)
 		return 0;
 	/* Second-byte limits rule out overlong forms, surrogates, > U+10FFFF. */
 	if (c == 0xe0)
@@ -74,7 +76,8 @@ void fmt_json_string(FILE *f, const char *s)
 			fputs("\\f", f);
 			break;
 		default:
-			n = *p < 0x20 ? 0 : utf8_len(p);
+			/* The NUL ends a sequence short: no length needed. */
+			n = *p < 0x20 ? 0 : fmt_utf8_len(p, 4);
 			if (!n) {
 				fprintf(f, "\\u%04x", *p);
 				break;
@@ -185,10 +188,14 @@ static void trigger_json(FILE *f, const struct vmon_trigger *t)
 	fmt_json_string(f, vmon_op_symbol(t->op));
 	fprintf(f, ",\"threshold\":%s,\"time\":\"%s\",\"mono_ns\":%" PRIu64
 		",\"hits\":%" PRIu64 ",\"suppressed\":%" PRIu64
-		",\"seq\":%" PRIu64 "}\n",
+		",\"seq\":%" PRIu64,
 		fmt_value(th, t->threshold, t->is_signed),
 		fmt_time(tm, t->time_real_ns), t->time_mono_ns, t->hits,
 		t->suppressed, t->seq);
+	/* Without a report the line stays as it always was. */
+	if (t->report)
+		report_json(f, t);
+	fputs("}\n", f);
 }
 
 static void trigger_text(FILE *f, const struct vmon_trigger *t)
@@ -208,13 +215,22 @@ static void trigger_text(FILE *f, const struct vmon_trigger *t)
 		fmt_value(v, t->value, t->is_signed), vmon_op_symbol(t->op),
 		fmt_value(th, t->threshold, t->is_signed), t->hits,
 		t->suppressed);
+	if (t->report)
+		report_text(f, t->report);
 }
 
-void fmt_event(FILE *f, const struct vmon_event *ev, bool json,
+void fmt_event(FILE *f, const struct vmon_event *ev, enum fmt_mode mode,
 	       uint64_t now_real_ns)
 {
+	bool json = mode == FMT_JSON;
 	char tm[FMT_TIME_MAX];
 
+	/* Flame graph tools read stacks and nothing else. */
+	if (mode == FMT_FOLDED) {
+		if (ev->type == VMON_EV_TRIGGER && ev->trigger.report)
+			report_folded(f, &ev->trigger);
+		return;
+	}
 	switch (ev->type) {
 	case VMON_EV_TRIGGER:
 		if (json)
@@ -229,8 +245,9 @@ void fmt_event(FILE *f, const struct vmon_event *ev, bool json,
 				ev->gone.watch_id, (int)ev->gone.pid,
 				vmon_gone_reason_name(ev->gone.reason));
 		else
-			fprintf(f, "%s watch %" PRIu32 " gone: %s\n",
-				fmt_time(tm, now_real_ns), ev->gone.watch_id,
+			fprintf(f, "%s%swatch %" PRIu32 " gone: %s\n",
+				now_real_ns ? fmt_time(tm, now_real_ns) : "",
+				now_real_ns ? " " : "", ev->gone.watch_id,
 				fmt_gone_reason(ev->gone.reason));
 		break;
 	case VMON_EV_LOST:
@@ -266,6 +283,8 @@ void fmt_watch_json(FILE *f, const struct vmon_watch_info *w)
 		fprintf(f, "%" PRIu32, w->owner_portid);
 	fprintf(f, ",\"detached\":%s,\"name\":", w->detached ? "true" : "false");
 	fmt_json_string(f, w->name);
+	fputs(",\"scope\":", f);
+	fmt_json_string(f, vmon_scope_name(w->scope));
 	fputs("}\n", f);
 }
 
@@ -328,7 +347,7 @@ static void cell_string(char *cell, const char *s)
 
 static const char *const watch_head[] = {
 	"ID", "PID", "ADDR", "LEN", "TYPE", "COND", "INTERVAL", "COOLDOWN",
-	"HITS", "OWNER", "NAME",
+	"HITS", "OWNER", "SCOPE", "NAME",
 };
 #define WATCH_COLS	(sizeof(watch_head) / sizeof(watch_head[0]))
 
@@ -350,11 +369,12 @@ static void watch_cells(char (*c)[CELL_MAX], const struct vmon_watch_info *w)
 		snprintf(c[9], CELL_MAX, "detached");
 	else
 		snprintf(c[9], CELL_MAX, "%" PRIu32, w->owner_portid);
+	snprintf(c[10], CELL_MAX, "%s", vmon_scope_name(w->scope));
 	/* Names may hold anything, so they are quoted and escaped. */
 	if (w->name[0])
-		cell_string(c[10], w->name);
+		cell_string(c[11], w->name);
 	else
-		c[10][0] = '\0';
+		c[11][0] = '\0';
 }
 
 void fmt_watch_table(FILE *f, const struct vmon_watch_info *w, size_t n)
@@ -383,14 +403,15 @@ void fmt_stats_json(FILE *f, const struct vmon_group_stats *s)
 		",\"fires\":%" PRIu64 ",\"checks\":%" PRIu64
 		",\"ns_total\":%" PRIu64 ",\"ns_max\":%" PRIu64
 		",\"triggers\":%" PRIu64 ",\"events_sent\":%" PRIu64
-		",\"events_dropped\":%" PRIu64 "}\n",
+		",\"events_dropped\":%" PRIu64 ",\"snapshots\":%" PRIu64 "}\n",
 		s->interval_ns, s->watches, s->fires, s->checks, s->ns_total,
-		s->ns_max, s->triggers, s->events_sent, s->events_dropped);
+		s->ns_max, s->triggers, s->events_sent, s->events_dropped,
+		s->snapshots);
 }
 
 static const char *const stats_head[] = {
-	"INTERVAL", "WATCHES", "FIRES", "CHECKS", "TRIGGERS", "SENT",
-	"DROPPED", "AVG", "MAX",
+	"INTERVAL", "WATCHES", "FIRES", "CHECKS", "TRIGGERS", "SNAPSHOTS",
+	"SENT", "DROPPED", "AVG", "MAX",
 };
 #define STATS_COLS	(sizeof(stats_head) / sizeof(stats_head[0]))
 
@@ -401,11 +422,12 @@ static void stats_cells(char (*c)[CELL_MAX], const struct vmon_group_stats *s)
 	snprintf(c[2], CELL_MAX, "%" PRIu64, s->fires);
 	snprintf(c[3], CELL_MAX, "%" PRIu64, s->checks);
 	snprintf(c[4], CELL_MAX, "%" PRIu64, s->triggers);
-	snprintf(c[5], CELL_MAX, "%" PRIu64, s->events_sent);
-	snprintf(c[6], CELL_MAX, "%" PRIu64, s->events_dropped);
+	snprintf(c[5], CELL_MAX, "%" PRIu64, s->snapshots);
+	snprintf(c[6], CELL_MAX, "%" PRIu64, s->events_sent);
+	snprintf(c[7], CELL_MAX, "%" PRIu64, s->events_dropped);
 	/* Time per timer callback: what a polling interval costs. */
-	fmt_duration(c[7], s->fires ? s->ns_total / s->fires : 0);
-	fmt_duration(c[8], s->ns_max);
+	fmt_duration(c[8], s->fires ? s->ns_total / s->fires : 0);
+	fmt_duration(c[9], s->ns_max);
 }
 
 void fmt_stats_table(FILE *f, const struct vmon_group_stats *s, size_t n)

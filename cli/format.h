@@ -14,6 +14,15 @@
 #define FMT_NUM_MAX	24	/* "-9223372036854775808" */
 #define FMT_TYPE_MAX	8	/* "s64" */
 
+enum fmt_mode {
+	FMT_TEXT,
+	FMT_JSON,
+	FMT_FOLDED,	/* stacks for flame graphs; only triggers with a report */
+};
+
+/* Length of the valid UTF-8 sequence at p (avail bytes there), or 0. */
+size_t fmt_utf8_len(const unsigned char *p, size_t avail);
+
 /* A JSON string literal, quotes included; also used to quote names in text. */
 void fmt_json_string(FILE *f, const char *s);
 
@@ -33,10 +42,12 @@ char *fmt_type(char *buf, unsigned int len, bool is_signed);
 const char *fmt_gone_reason(enum vmon_gone_reason r);
 
 /*
- * One event per line.  now_real_ns stamps text lines for events that carry
- * no time of their own (a watch ending).
+ * One event per line, but for the text of a trigger's report (a block of
+ * lines) and folded stacks (a line per task).  now_real_ns stamps text
+ * lines for events that carry no time of their own (a watch ending); 0
+ * leaves the stamp out (a saved event read back, whose time is unknown).
  */
-void fmt_event(FILE *f, const struct vmon_event *ev, bool json,
+void fmt_event(FILE *f, const struct vmon_event *ev, enum fmt_mode mode,
 	       uint64_t now_real_ns);
 
 void fmt_watch_json(FILE *f, const struct vmon_watch_info *w);

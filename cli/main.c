@@ -9,11 +9,14 @@ static const struct cmd cmds[] = {
 		"watch", cmd_watch,
 		"--pid PID --addr ADDR --len {1|2|4|8} (--gt|--lt|--ge|--le|--eq|--ne) VALUE\n"
 		"       [--unsigned] [--interval DUR] [--cooldown DUR] [--name NAME]\n"
-		"       [--count N] [--timeout DUR] [--json] [--detach]",
+		"       [--scope process|system|none] [--count N] [--timeout DUR]\n"
+		"       [--json | --folded] [--detach]",
 		"Watch LEN bytes at ADDR in process PID and print an event each time the\n"
 		"comparison of the value with VALUE holds.  Runs until Ctrl-C, SIGTERM,\n"
 		"--count events, --timeout, or the watch ends (the process exits...);\n"
-		"the watch is removed when vmon exits.\n"
+		"the watch is removed when vmon exits.  Each event comes with a snapshot\n"
+		"of what the process's threads were doing: their user and kernel stacks,\n"
+		"and the process's ancestors.\n"
 		"\n"
 		"  -p, --pid PID        process to watch\n"
 		"  -a, --addr ADDR      virtual address in that process (decimal or 0x hex)\n"
@@ -26,15 +29,23 @@ static const struct cmd cmds[] = {
 		"  -i, --interval DUR   how often to read the value (default: the module's)\n"
 		"  --cooldown DUR       quiet time after an event (default: the module's)\n"
 		"  --name NAME          label shown in events (at most 31 bytes)\n"
+		"  --scope SCOPE        what an event's snapshot takes: process (every\n"
+		"                       thread of PID; the default), system (and every\n"
+		"                       task running or in uninterruptible sleep; needs\n"
+		"                       CAP_SYS_ADMIN) or none (no snapshot)\n"
 		"  --count N            exit after N events\n"
 		"  --timeout DUR        exit after DUR\n"
-		"  -j, --json           one JSON object per event\n"
+		"  -j, --json           one JSON object per event, snapshot included\n"
+		"  --folded             only the snapshots' stacks, a line per task as\n"
+		"                       flamegraph.pl and speedscope read them; other\n"
+		"                       events go to stderr\n"
 		"  --detach             leave the watch in place after vmon exits, print its\n"
 		"                       ID and exit (needs CAP_SYS_ADMIN); its events go to\n"
 		"                       `vmon listen`\n"
 		"\n"
 		"DUR is a number with a unit: ns, us, ms or s (1.5ms is fine); 0 alone is\n"
-		"accepted.  The confirmation goes to stderr, events to stdout.\n",
+		"accepted.  The confirmation goes to stderr, events to stdout.  Save\n"
+		"--json output to read it again later with `vmon report`.\n",
 	},
 	{
 		"unwatch", cmd_unwatch,
@@ -56,15 +67,29 @@ static const struct cmd cmds[] = {
 	},
 	{
 		"listen", cmd_listen,
-		"[--json] [--pid PID] [--watch ID] [--count N] [--timeout DUR]",
+		"[--json | --folded] [--pid PID] [--watch ID] [--count N] [--timeout DUR]",
 		"Print the events of every watch (needs CAP_SYS_ADMIN) until Ctrl-C,\n"
 		"SIGTERM, --count events or --timeout.\n"
 		"\n"
-		"  -j, --json           one JSON object per event\n"
+		"  -j, --json           one JSON object per event, snapshot included\n"
+		"  --folded             only the snapshots' stacks (see `vmon help watch`)\n"
 		"  -p, --pid PID        only events of watches on PID\n"
 		"  -w, --watch ID       only events of watch ID\n"
 		"  --count N            exit after N trigger events\n"
 		"  --timeout DUR        exit after DUR\n",
+	},
+	{
+		"report", cmd_report,
+		"[--text | --folded] [FILE]",
+		"Print events saved from `vmon watch --json` or `vmon listen --json`, one\n"
+		"JSON object per line, read from FILE or, without FILE or with -, from\n"
+		"stdin: triggers with their snapshots as `vmon watch` prints them, or\n"
+		"their stacks folded.  A malformed line is reported on stderr with its\n"
+		"number and skipped; the exit status is then 1.\n"
+		"\n"
+		"  --text               the text report (the default)\n"
+		"  --folded             a line per task and stack, for flamegraph.pl or\n"
+		"                       speedscope; gone and lost events go to stderr\n",
 	},
 	{
 		"config", cmd_config,
@@ -76,6 +101,9 @@ static const struct cmd cmds[] = {
 		"  default_cooldown DUR  cooldown of watches that do not set one\n"
 		"  max_watches N         most watches at a time\n"
 		"  watches               watches now (read only)\n"
+		"  max_tasks N           most tasks in a trigger's snapshot\n"
+		"  stack_bytes N         user stack bytes a snapshot copies per task\n"
+		"                        (a number of bytes, or with a K or KiB suffix)\n"
 		"\n"
 		"  -j, --json            print a JSON object (durations in ns)\n",
 	},
@@ -83,8 +111,9 @@ static const struct cmd cmds[] = {
 		"stats", cmd_stats,
 		"[--json]",
 		"Show the module's statistics, one line per polling interval in use:\n"
-		"watches, timer callbacks, values compared, triggers, events sent and\n"
-		"dropped, and the average and longest time a callback took.\n"
+		"watches, timer callbacks, values compared, triggers, snapshots taken,\n"
+		"events sent and dropped, and the average and longest time a callback\n"
+		"took.\n"
 		"\n"
 		"  -j, --json           one JSON object per interval\n",
 	},
@@ -109,6 +138,7 @@ static void main_help(FILE *f)
 		"remove watches",
 		"list watches",
 		"print the events of all watches",
+		"print saved --json events as text or folded stacks",
 		"show or change the module's settings",
 		"show the module's statistics",
 	};

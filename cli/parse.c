@@ -178,6 +178,35 @@ int parse_threshold(const char *s, unsigned int len, bool is_signed,
 	return 0;
 }
 
+int parse_bytes(const char *s, uint64_t max, uint64_t *out, char *err)
+{
+	static const char *const kib[] = { "KiB", "K" };
+	char num[32];
+	size_t len = strlen(s), i, n;
+	uint64_t scale = 1, v = 0;
+
+	for (i = 0; i < sizeof(kib) / sizeof(kib[0]); i++) {
+		n = strlen(kib[i]);
+		if (len > n && !strcmp(s + len - n, kib[i])) {
+			scale = 1024;
+			len -= n;
+			break;
+		}
+	}
+	if (len >= sizeof(num))
+		return fail(err, Q " is too large", s);
+	memcpy(num, s, len);
+	num[len] = '\0';
+	if (parse_u64(num, 0, max / scale, &v, err) < 0)
+		return fail(err, Q " is not a size from 0 to %llu bytes (or a number of K)",
+			    s, (unsigned long long)max);
+	*out = v * scale;
+	if (*out > max)
+		return fail(err, Q " is more than %llu bytes", s,
+			    (unsigned long long)max);
+	return 0;
+}
+
 static const struct {
 	const char *suffix;
 	uint64_t ns;

@@ -33,6 +33,12 @@ int parse_threshold(const char *s, unsigned int len, bool is_signed,
 		    uint64_t *raw, char *err);
 
 /*
+ * A size in bytes: a number, or a number of KiB with a "K" or "KiB"
+ * suffix ("16K" is 16384), at most max bytes.
+ */
+int parse_bytes(const char *s, uint64_t max, uint64_t *out, char *err);
+
+/*
  * A duration: a number with a unit (ns, us, ms, s; "µs" for us), with an
  * optional fraction ("1.5ms") that must come to whole nanoseconds.  A bare
  * number is refused as ambiguous, except "0".

@@ -73,10 +73,20 @@ static uint64_t now_ns(clockid_t clk)
 	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
 }
 
-void print_event(const struct vmon_event *ev, bool json)
+void output_event(const struct vmon_event *ev, enum fmt_mode mode,
+		  uint64_t now_real_ns)
 {
-	fmt_event(stdout, ev, json, now_ns(CLOCK_REALTIME));
+	/* Folded stacks feed flame graph tools: the rest is for the user. */
+	if (mode == FMT_FOLDED && ev->type != VMON_EV_TRIGGER)
+		fmt_event(stderr, ev, FMT_TEXT, now_real_ns);
+	else
+		fmt_event(stdout, ev, mode, now_real_ns);
 	fflush(stdout);
+}
+
+void print_event(const struct vmon_event *ev, enum fmt_mode mode)
+{
+	output_event(ev, mode, now_ns(CLOCK_REALTIME));
 }
 
 int rows_push(struct rows *r, const void *row, size_t size)

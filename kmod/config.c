@@ -7,6 +7,8 @@ struct vmon_config vmon_cfg = {
 	.min_interval_ns = 10 * NSEC_PER_USEC,
 	.default_cooldown_ns = 5 * NSEC_PER_SEC,
 	.max_watches = 65536,
+	.max_tasks = 64,
+	.stack_bytes = 8192,		/* like perf's --call-graph dwarf */
 };
 
 unsigned int vmon_nr_watches;

@@ -79,7 +79,7 @@ static void vmon_fire(struct vmon_group *g, struct vmon_watch *w, u64 value,
 	w->suppressed = 0;
 
 	/* Still pending: the newer snapshot replaces the unsent one. */
-	if (!queue_work(vmon_wq, &w->trigger_work))
+	if (!queue_work(vmon_snap_wq, &w->trigger_work))
 		atomic64_inc(&g->events_dropped);
 }
 

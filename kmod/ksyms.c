@@ -5,12 +5,21 @@
  * its address comes from a kprobe registered on it).
  */
 #include <linux/kprobes.h>
+#include <linux/dcache.h>
 #include <linux/ptrace.h>
+#include <linux/stacktrace.h>
 #include "vmon.h"
 
 typedef unsigned long (*vmon_lookup_fn)(const char *name);
 static bool (*vmon_ptrace_may_access)(struct task_struct *task,
 				      unsigned int mode);
+/* Exported only since 6.7; looked up everywhere, one way for all kernels. */
+static char *(*vmon___d_path)(const struct path *path, const struct path *root,
+			      char *buf, int buflen);
+static unsigned int (*vmon_stack_trace_save_tsk)(struct task_struct *task,
+						 unsigned long *store,
+						 unsigned int size,
+						 unsigned int skipnr);
 
 static vmon_lookup_fn vmon_find_lookup(void)
 {
@@ -37,7 +46,35 @@ int vmon_ksyms_init(void)
 		pr_err("cannot find ptrace_may_access\n");
 		return -ENOENT;
 	}
+	vmon___d_path = (void *)lookup("__d_path");
+	vmon_stack_trace_save_tsk = (void *)lookup("stack_trace_save_tsk");
+	if (!vmon_stack_trace_save_tsk)
+		pr_warn("cannot find stack_trace_save_tsk: snapshots have no kernel stacks\n");
 	return 0;
+}
+
+/* The kernel return addresses of task, innermost first. */
+unsigned int vmon_kstack_save(struct task_struct *task, unsigned long *store,
+			      unsigned int size)
+{
+	if (!vmon_stack_trace_save_tsk)
+		return 0;
+	return vmon_stack_trace_save_tsk(task, store, size, 0);
+}
+
+/*
+ * The file's path as seen from root (the watch creator's root directory,
+ * so the tool that reads the snapshot can open it), else as seen from
+ * ours.
+ */
+char *vmon_path(const struct path *path, const struct path *root, char *buf,
+		int len)
+{
+	char *p = NULL;
+
+	if (vmon___d_path && root->mnt)
+		p = vmon___d_path(path, root, buf, len);
+	return p ? p : d_path(path, buf, len);
 }
 
 /* May current attach to task with ptrace?  Honours Yama and other LSMs. */

@@ -6,6 +6,12 @@
 
 DEFINE_MUTEX(vmon_lock);
 struct workqueue_struct *vmon_wq;
+/*
+ * Trigger works capture snapshots one at a time: a storm of triggers
+ * queues at most one work per watch (newer triggers replace the pending
+ * snapshot) and holds at most one capture's memory.
+ */
+struct workqueue_struct *vmon_snap_wq;
 
 bool vmon_log_triggers = true;
 module_param_named(log_triggers, vmon_log_triggers, bool, 0644);
@@ -40,6 +46,11 @@ static int __init vmon_init(void)
 	vmon_wq = alloc_workqueue("vmon", WQ_UNBOUND, 0);
 	if (!vmon_wq)
 		return -ENOMEM;
+	vmon_snap_wq = alloc_ordered_workqueue("vmon_snap", 0);
+	if (!vmon_snap_wq) {
+		ret = -ENOMEM;
+		goto err_wq;
+	}
 
 	ret = vmon_events_init();
 	if (ret)
@@ -59,6 +70,8 @@ err_owners:
 err_events:
 	vmon_events_exit();
 err_wq:
+	if (vmon_snap_wq)
+		destroy_workqueue(vmon_snap_wq);
 	destroy_workqueue(vmon_wq);
 	return ret;
 }
@@ -69,6 +82,7 @@ static void __exit vmon_exit(void)
 	vmon_remove_all();
 	vmon_netlink_exit();
 	vmon_owners_free();
+	destroy_workqueue(vmon_snap_wq);
 	destroy_workqueue(vmon_wq);
 	vmon_events_exit();
 	/* Targets are freed by mmu_notifier callbacks; wait for them. */

@@ -33,6 +33,7 @@ static const struct nla_policy vmon_watch_add_policy[VMON_A_MAX + 1] = {
 	[VMON_A_INTERVAL_NS]	= { .type = NLA_U64 },
 	[VMON_A_COOLDOWN_NS]	= { .type = NLA_U64 },
 	[VMON_A_NAME]		= { .type = NLA_NUL_STRING },
+	[VMON_A_SCOPE]		= NLA_POLICY_MAX(NLA_U8, VMON_SCOPE_MAX),
 };
 
 static const struct nla_policy vmon_watch_del_policy[VMON_A_MAX + 1] = {
@@ -50,6 +51,8 @@ static const struct nla_policy vmon_config_policy[VMON_A_MAX + 1] = {
 	[VMON_A_CFG_MIN_INTERVAL_NS]		= { .type = NLA_U64 },
 	[VMON_A_CFG_DEFAULT_COOLDOWN_NS]	= { .type = NLA_U64 },
 	[VMON_A_CFG_MAX_WATCHES]		= { .type = NLA_U32 },
+	[VMON_A_CFG_MAX_TASKS]			= { .type = NLA_U32 },
+	[VMON_A_CFG_STACK_BYTES]		= { .type = NLA_U32 },
 };
 
 static int vmon_reply(struct genl_info *info, u8 cmd, u16 attr, u32 val)
@@ -147,6 +150,7 @@ static int vmon_put_watch(struct sk_buff *skb, struct netlink_callback *cb,
 	    nla_put_u64_64bit(skb, VMON_A_INTERVAL_NS, w->interval_ns, VMON_A_PAD) ||
 	    nla_put_u64_64bit(skb, VMON_A_COOLDOWN_NS, w->cooldown_ns, VMON_A_PAD) ||
 	    nla_put_u64_64bit(skb, VMON_A_HITS, READ_ONCE(w->hits), VMON_A_PAD) ||
+	    nla_put_u8(skb, VMON_A_SCOPE, w->scope) ||
 	    (w->owner_portid &&
 	     nla_put_u32(skb, VMON_A_OWNER_PORTID, w->owner_portid))) {
 		genlmsg_cancel(skb, hdr);
@@ -188,7 +192,9 @@ static int vmon_put_config(struct sk_buff *msg)
 	    nla_put_u64_64bit(msg, VMON_A_CFG_DEFAULT_COOLDOWN_NS,
 			      vmon_cfg.default_cooldown_ns, VMON_A_PAD) ||
 	    nla_put_u32(msg, VMON_A_CFG_MAX_WATCHES, vmon_cfg.max_watches) ||
-	    nla_put_u32(msg, VMON_A_CFG_WATCHES, vmon_nr_watches))
+	    nla_put_u32(msg, VMON_A_CFG_WATCHES, vmon_nr_watches) ||
+	    nla_put_u32(msg, VMON_A_CFG_MAX_TASKS, vmon_cfg.max_tasks) ||
+	    nla_put_u32(msg, VMON_A_CFG_STACK_BYTES, vmon_cfg.stack_bytes))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -241,6 +247,16 @@ static int vmon_config_check(const struct vmon_config *c, struct nlattr **a,
 			       "max_watches must be 1..%u", VMON_WATCHES_LIMIT);
 		return -ERANGE;
 	}
+	if (!c->max_tasks || c->max_tasks > VMON_TASKS_LIMIT) {
+		vmon_errf_attr(extack, a[VMON_A_CFG_MAX_TASKS],
+			       "max_tasks must be 1..%u", VMON_TASKS_LIMIT);
+		return -ERANGE;
+	}
+	if (c->stack_bytes > VMON_STACK_BYTES_MAX) {
+		vmon_errf_attr(extack, a[VMON_A_CFG_STACK_BYTES],
+			       "stack_bytes must be 0..%u", VMON_STACK_BYTES_MAX);
+		return -ERANGE;
+	}
 	return 0;
 }
 
@@ -265,6 +281,10 @@ static int vmon_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 		c.default_cooldown_ns = nla_get_u64(a[VMON_A_CFG_DEFAULT_COOLDOWN_NS]);
 	if (a[VMON_A_CFG_MAX_WATCHES])
 		c.max_watches = nla_get_u32(a[VMON_A_CFG_MAX_WATCHES]);
+	if (a[VMON_A_CFG_MAX_TASKS])
+		c.max_tasks = nla_get_u32(a[VMON_A_CFG_MAX_TASKS]);
+	if (a[VMON_A_CFG_STACK_BYTES])
+		c.stack_bytes = nla_get_u32(a[VMON_A_CFG_STACK_BYTES]);
 	ret = vmon_config_check(&c, a, info->extack);
 	if (!ret)
 		vmon_cfg = c;	/* all or nothing */
@@ -292,7 +312,9 @@ static int vmon_put_group(struct sk_buff *skb, struct netlink_callback *cb,
 	    nla_put_u64_64bit(skb, VMON_A_STAT_EVENTS_SENT,
 			      atomic64_read(&g->events_sent), VMON_A_PAD) ||
 	    nla_put_u64_64bit(skb, VMON_A_STAT_EVENTS_DROPPED,
-			      atomic64_read(&g->events_dropped), VMON_A_PAD)) {
+			      atomic64_read(&g->events_dropped), VMON_A_PAD) ||
+	    nla_put_u64_64bit(skb, VMON_A_STAT_SNAPSHOTS,
+			      atomic64_read(&g->snapshots), VMON_A_PAD)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}

@@ -7,6 +7,7 @@
 #include <linux/list.h>
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
+#include <linux/path.h>
 #include <linux/kref.h>
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
@@ -16,6 +17,7 @@
 #define VMON_INTERVAL_MAX_NS	(3600ULL * NSEC_PER_SEC)	/* 1 h */
 #define VMON_COOLDOWN_MAX_NS	(86400ULL * NSEC_PER_SEC)	/* 1 day */
 #define VMON_WATCHES_LIMIT	(1U << 22)
+#define VMON_TASKS_LIMIT	65536		/* max_tasks: one array of refs */
 
 struct vmon_group;
 struct vmon_target;
@@ -57,8 +59,10 @@ struct vmon_watch {
 	pid_t pid_nr;			/* as the creator named it */
 	u64 addr;
 	u64 interval_ns;
+	u8 scope;			/* enum vmon_scope */
 	char name[VMON_NAME_MAX];
 	kuid_t uid;			/* creator's socket owner */
+	struct path root;		/* creator's root directory, for paths */
 	struct net *net;		/* creator's netns (reference) */
 	u32 owner_portid;		/* 0 when detached */
 	struct pid *pid;
@@ -98,6 +102,7 @@ struct vmon_group {
 	u64 triggers;
 	atomic64_t events_sent;
 	atomic64_t events_dropped;
+	atomic64_t snapshots;
 };
 
 /* Per target mm: invalidation tracking through an mmu_notifier. */
@@ -117,11 +122,14 @@ struct vmon_config {
 	u64 min_interval_ns;
 	u64 default_cooldown_ns;
 	u32 max_watches;
+	u32 max_tasks;			/* read without the lock by snapshots */
+	u32 stack_bytes;
 };
 
 /* main.c */
 extern struct mutex vmon_lock;
 extern struct workqueue_struct *vmon_wq;
+extern struct workqueue_struct *vmon_snap_wq;
 extern bool vmon_log_triggers;
 
 /* config.c, under vmon_lock */
@@ -133,6 +141,10 @@ extern bool vmon_shutting_down;
 /* ksyms.c */
 int vmon_ksyms_init(void);
 bool vmon_may_ptrace(struct task_struct *task);
+char *vmon_path(const struct path *path, const struct path *root, char *buf,
+		int len);
+unsigned int vmon_kstack_save(struct task_struct *task, unsigned long *store,
+			      unsigned int size);
 
 /* group.c */
 extern struct list_head vmon_groups;
@@ -166,8 +178,25 @@ void vmon_watch_trigger_work(struct work_struct *work);
 /* event.c */
 extern struct genl_family vmon_family;
 int vmon_put_ident(struct sk_buff *skb, const struct vmon_watch *w);
-void vmon_event_send_trigger(struct vmon_watch *w,
-			     const struct vmon_trigger_snap *snap);
+u64 vmon_event_send_trigger(struct vmon_watch *w,
+			    const struct vmon_trigger_snap *snap);
+struct sk_buff *vmon_part_start(struct vmon_watch *w, u8 cmd, u64 trigger_seq,
+				size_t size, void **hdr);
+bool vmon_part_send(struct vmon_watch *w, struct sk_buff *skb, void *hdr);
+
+/* snapshot.c, process.c: a trigger's snapshot, in the trigger work */
+#define VMON_SNAP_SCRATCH	PATH_MAX	/* after the stack bytes in buf */
+struct vmon_snap_ctx {
+	struct vmon_watch *w;
+	u64 seq;			/* of the EVENT */
+	u32 tasks;			/* TASK messages sent */
+	u32 omitted;			/* tasks left out */
+	u32 dropped;			/* parts that could not be built or sent */
+	void *buf;			/* buf_len stack bytes, then VMON_SNAP_SCRATCH */
+	u32 buf_len;
+};
+void vmon_snapshot(struct vmon_watch *w, u64 seq);
+void vmon_snap_process(struct vmon_snap_ctx *c, struct task_struct *leader);
 void vmon_event_send_gone(struct vmon_watch *w, enum vmon_gone_reason reason);
 
 int vmon_events_init(void);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Watches: validation and creation, batched removal, the trigger work. */
+#include <linux/fs_struct.h>
 #include <linux/pid.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
@@ -18,6 +19,7 @@ struct vmon_watch_req {
 	u64 threshold;
 	u64 interval_ns;
 	u64 cooldown_ns;
+	u8 scope;
 	const char *name;
 };
 
@@ -47,6 +49,7 @@ static int vmon_watch_parse(struct genl_info *info, struct vmon_watch_req *r)
 	r->threshold = nla_get_u64(a[VMON_A_THRESHOLD]);
 	r->flags = a[VMON_A_WATCH_FLAGS] ? nla_get_u32(a[VMON_A_WATCH_FLAGS]) : 0;
 	r->name = a[VMON_A_NAME] ? nla_data(a[VMON_A_NAME]) : "";
+	r->scope = a[VMON_A_SCOPE] ? nla_get_u8(a[VMON_A_SCOPE]) : VMON_SCOPE_PROCESS;
 
 	if (r->len != 1 && r->len != 2 && r->len != 4 && r->len != 8) {
 		vmon_errf_attr(extack, a[VMON_A_LEN],
@@ -182,6 +185,7 @@ static void vmon_watch_free(struct vmon_watch *w)
 		mmu_notifier_put(&w->target->mn);
 	put_pid(w->pid);
 	put_net(w->net);
+	path_put(&w->root);
 	kfree(w);
 }
 
@@ -203,9 +207,11 @@ static struct vmon_watch *vmon_watch_alloc(struct genl_info *info,
 	w->threshold = r->threshold;
 	w->interval_ns = r->interval_ns;
 	w->cooldown_ns = r->cooldown_ns;
+	w->scope = r->scope;
 	strscpy(w->name, r->name, sizeof(w->name));
 	w->uid = uid;
 	w->net = get_net(genl_info_net(info));
+	get_fs_root(current->fs, &w->root);
 	w->stale = true;	/* until linked to its target */
 	raw_spin_lock_init(&w->snap_lock);
 	INIT_WORK(&w->trigger_work, vmon_watch_trigger_work);
@@ -228,6 +234,12 @@ int vmon_watch_add(struct genl_info *info, bool admin, kuid_t uid, u32 *idp)
 	if ((r.flags & VMON_WATCH_F_DETACHED) && !admin) {
 		vmon_errf_attr(extack, info->attrs[VMON_A_WATCH_FLAGS],
 			       "detached watches need CAP_SYS_ADMIN");
+		return -EPERM;
+	}
+	/* It captures the stacks of processes the caller may not trace. */
+	if (r.scope == VMON_SCOPE_SYSTEM && !admin) {
+		vmon_errf_attr(extack, info->attrs[VMON_A_SCOPE],
+			       "scope \"system\" needs CAP_SYS_ADMIN");
 		return -EPERM;
 	}
 
@@ -323,6 +335,7 @@ void vmon_watch_trigger_work(struct work_struct *work)
 	struct vmon_trigger_snap snap;
 	unsigned long flags;
 	bool fresh;
+	u64 seq;
 
 	/*
 	 * A trigger between the workqueue clearing "pending" and this copy
@@ -350,5 +363,7 @@ void vmon_watch_trigger_work(struct work_struct *work)
 					    snap.value, vmon_op_str[w->op],
 					    w->threshold);
 	}
-	vmon_event_send_trigger(w, &snap);
+	seq = vmon_event_send_trigger(w, &snap);
+	if (seq && w->scope != VMON_SCOPE_NONE)
+		vmon_snapshot(w, seq);
 }

@@ -8,7 +8,8 @@
 
 
 #define VMON_CFG_ALL	(VMON_CFG_DEFAULT_INTERVAL | VMON_CFG_MIN_INTERVAL | \
-			 VMON_CFG_DEFAULT_COOLDOWN | VMON_CFG_MAX_WATCHES)
+			 VMON_CFG_DEFAULT_COOLDOWN | VMON_CFG_MAX_WATCHES | \
+			 VMON_CFG_MAX_TASKS | VMON_CFG_STACK_BYTES)
 
 static int config_reply(struct vmon *h, struct nlattr **tb, void *arg)
 {
@@ -20,6 +21,8 @@ static int config_reply(struct vmon *h, struct nlattr **tb, void *arg)
 	cfg->default_cooldown_ns = vmon__u64(tb, VMON_A_CFG_DEFAULT_COOLDOWN_NS);
 	cfg->max_watches = vmon__u32(tb, VMON_A_CFG_MAX_WATCHES);
 	cfg->watches = vmon__u32(tb, VMON_A_CFG_WATCHES);
+	cfg->max_tasks = vmon__u32(tb, VMON_A_CFG_MAX_TASKS);
+	cfg->stack_bytes = vmon__u32(tb, VMON_A_CFG_STACK_BYTES);
 	return 0;
 }
 
@@ -67,6 +70,10 @@ int vmon_config_set(struct vmon *h, const struct vmon_config *cfg,
 				   cfg->default_cooldown_ns);
 	if (mask & VMON_CFG_MAX_WATCHES)
 		err |= nla_put_u32(msg, VMON_A_CFG_MAX_WATCHES, cfg->max_watches);
+	if (mask & VMON_CFG_MAX_TASKS)
+		err |= nla_put_u32(msg, VMON_A_CFG_MAX_TASKS, cfg->max_tasks);
+	if (mask & VMON_CFG_STACK_BYTES)
+		err |= nla_put_u32(msg, VMON_A_CFG_STACK_BYTES, cfg->stack_bytes);
 	if (err) {
 		nlmsg_free(msg);
 		return vmon__seterr(h, -ENOMEM, "out of memory");
@@ -89,6 +96,7 @@ static int stats_reply(struct vmon *h, struct nlattr **tb, void *arg)
 	s->triggers = vmon__u64(tb, VMON_A_STAT_TRIGGERS);
 	s->events_sent = vmon__u64(tb, VMON_A_STAT_EVENTS_SENT);
 	s->events_dropped = vmon__u64(tb, VMON_A_STAT_EVENTS_DROPPED);
+	s->snapshots = vmon__u64(tb, VMON_A_STAT_SNAPSHOTS);
 	return 0;
 }
 

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "internal.h"
+#include "symbolize.h"
 
 /* vmon_process() reads at most this many datagrams, so a flood cannot pin it. */
 #define VMON_PROCESS_BATCH	64
@@ -40,19 +40,28 @@ static struct vmon_event *queue_slot(struct vmon *h)
 	return ev;
 }
 
+static void event_free(struct vmon_event *ev)
+{
+	if (ev->type == VMON_EV_TRIGGER)
+		vmon__report_free(ev->trigger.report);
+	ev->trigger.report = NULL;
+}
+
 /*
- * Queue ev, preceded by a LOST event when lost is set (lost_count 0: the
- * number is unknown).  Events the full queue could not take are reported
- * as lost before the next one that fits.
+ * Queue ev (if not NULL), preceded by a LOST event when lost is set
+ * (lost_count 0: the number is unknown).  Events the full queue could not
+ * take are reported as lost before the next one that fits.
  */
 static void queue_event(struct vmon *h, const struct vmon_event *ev,
 			bool lost, uint64_t lost_count)
 {
-	size_t need = (lost || h->queue_dropped) ? 2 : 1;
+	size_t need = (lost || h->queue_dropped) ? 1 + !!ev : !!ev;
 
 	while (h->q_cap - h->q_len < need)
 		if (!queue_grow(h)) {
-			h->queue_dropped += 1 + lost_count;
+			h->queue_dropped += !!ev + lost_count;
+			if (ev)
+				event_free((struct vmon_event *)ev);
 			return;
 		}
 	if (lost || h->queue_dropped) {
@@ -62,7 +71,21 @@ static void queue_event(struct vmon *h, const struct vmon_event *ev,
 		l->lost = lost_count + h->queue_dropped;
 		h->queue_dropped = 0;
 	}
-	*queue_slot(h) = *ev;
+	if (ev)
+		*queue_slot(h) = *ev;
+}
+
+void vmon__queue(struct vmon *h, const struct vmon_event *ev)
+{
+	queue_event(h, ev, false, 0);
+}
+
+void vmon__queue_free(struct vmon *h)
+{
+	struct vmon_event ev;
+
+	while (vmon__pop(h, &ev))
+		event_free(&ev);
 }
 
 bool vmon__pop(struct vmon *h, struct vmon_event *ev)
@@ -102,7 +125,8 @@ static void decode_trigger(struct vmon_trigger *t, struct nlattr **tb)
  * whose gaps are normal, so there the kernel's LOST attribute is the
  * truth.
  */
-void vmon__notify(struct vmon *h, struct nlattr **tb, int cmd)
+void vmon__notify(struct vmon *h, struct nlmsghdr *nlh, struct nlattr **tb,
+		  int cmd)
 {
 	struct vmon_event ev;
 	uint64_t lost_count = 0;
@@ -112,6 +136,12 @@ void vmon__notify(struct vmon *h, struct nlattr **tb, int cmd)
 	if (!tb[VMON_A_WATCH_ID])
 		return;
 	switch (cmd) {
+	case VMON_CMD_TASK:
+	case VMON_CMD_STACK:
+	case VMON_CMD_PROCESS:
+	case VMON_CMD_SNAP_END:
+		vmon__snapshot_part(h, nlh, tb, cmd);
+		return;
 	case VMON_CMD_EVENT:
 		ev.type = VMON_EV_TRIGGER;
 		decode_trigger(&ev.trigger, tb);
@@ -146,6 +176,12 @@ void vmon__notify(struct vmon *h, struct nlattr **tb, int cmd)
 		lost = lost_count > 0;
 	}
 	h->overrun = false;
+	/* With a snapshot to come, the trigger waits for its parts. */
+	if (cmd == VMON_CMD_EVENT && tb[VMON_A_SNAPSHOT]) {
+		queue_event(h, NULL, lost, lost_count);
+		vmon__pending_start(h, &ev);
+		return;
+	}
 	queue_event(h, &ev, lost, lost_count);
 }
 
@@ -160,9 +196,18 @@ static int deliver(struct vmon *h, vmon_event_cb cb, void *arg)
 	 * queue more events and move the ring.
 	 */
 	while (vmon__pop(h, &ev)) {
-		if (!cb)
+		if (!cb) {
+			event_free(&ev);
 			continue;
+		}
+		if (ev.type == VMON_EV_TRIGGER && ev.trigger.report) {
+			if (!h->symcache)
+				h->symcache = vmon__symcache_new();
+			if (h->symcache)
+				vmon__report_symbolize(h->symcache, ev.trigger.report);
+		}
 		r = cb(&ev, arg);
+		event_free(&ev);
 		if (r)
 			return r;
 	}
@@ -177,6 +222,7 @@ int vmon_process(struct vmon *h, vmon_event_cb cb, void *arg)
 	if (err < 0)
 		return err;
 	for (i = 0; ; i++) {
+		vmon__pending_expire(h, false);
 		err = deliver(h, cb, arg);
 		if (err || i == VMON_PROCESS_BATCH)
 			return err;
@@ -214,6 +260,9 @@ int vmon_listen(struct vmon *h, vmon_event_cb cb, void *arg, int timeout_ms)
 				return 0;
 			wait = left > 1000000000 ? 1000000000 : (int)left;
 		}
+		/* A snapshot whose end was lost is delivered after a while. */
+		if (h && h->n_pend && (wait < 0 || wait > VMON_PENDING_MS / 4))
+			wait = VMON_PENDING_MS / 4;
 		n = poll(&pfd, 1, wait);
 		if (n < 0) {
 			/* Let the caller look at whatever flag its signal handler set. */

@@ -10,7 +10,7 @@
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 
-#include "internal.h"
+#include "symbolize.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -177,6 +177,9 @@ void vmon_close(struct vmon *h)
 	/* Closing the socket is what makes the kernel drop our watches. */
 	if (h->sk)
 		nl_socket_free(h->sk);
+	vmon__pending_free(h);
+	vmon__queue_free(h);
+	vmon__symcache_free(h->symcache);
 	free(h->q);
 	free(h->rbuf);
 	free(h);

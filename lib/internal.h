@@ -31,6 +31,22 @@
 /* A request gives up waiting for its reply after this long. */
 #define VMON_REPLY_TIMEOUT_MS	10000
 
+/*
+ * Triggers waiting for their snapshot parts, at most this many; one whose
+ * SNAP_END does not come within VMON_PENDING_MS is delivered as incomplete.
+ */
+#define VMON_PENDING_MAX	64
+#define VMON_PENDING_MS		2000
+
+struct vmon_pending {
+	struct vmon_event ev;	/* the trigger; ev.trigger.report fills up */
+	uint64_t seq;		/* its EVENT's, named by every part */
+	int64_t since_ms;
+	uint32_t tasks_sent;	/* as SNAP_END says */
+	bool ended;		/* SNAP_END seen */
+	bool dropped;		/* a part was lost or could not be stored */
+};
+
 /* Receive buffer asked for: event bursts must not overflow it easily. */
 #define VMON_RCVBUF		(4 * 1024 * 1024)
 
@@ -46,6 +62,10 @@ struct vmon {
 	uint64_t last_seq;	/* highest SEQ seen in a notification */
 	bool overrun;		/* recv reported ENOBUFS since the last notification */
 	uint64_t queue_dropped;	/* notifications dropped because the queue was full */
+
+	struct vmon_pending pend[VMON_PENDING_MAX];
+	size_t n_pend;
+	struct vmon_symcache *symcache;	/* created by the first report */
 
 	/* Ring of decoded notifications not yet handed to a callback. */
 	struct vmon_event *q;
@@ -102,8 +122,20 @@ VMON_INTERNAL int vmon__dump(struct vmon *h, uint8_t cmd, pid_t pid,
 VMON_INTERNAL const char *vmon__attr_name(int type);
 
 /* event.c */
-VMON_INTERNAL void vmon__notify(struct vmon *h, struct nlattr **tb, int cmd);
+VMON_INTERNAL void vmon__notify(struct vmon *h, struct nlmsghdr *nlh,
+			       struct nlattr **tb, int cmd);
 VMON_INTERNAL bool vmon__pop(struct vmon *h, struct vmon_event *ev);
+VMON_INTERNAL void vmon__queue(struct vmon *h, const struct vmon_event *ev);
+VMON_INTERNAL void vmon__queue_free(struct vmon *h);
+
+/* assemble.c */
+VMON_INTERNAL void vmon__pending_start(struct vmon *h, const struct vmon_event *ev);
+VMON_INTERNAL void vmon__snapshot_part(struct vmon *h, struct nlmsghdr *nlh,
+				       struct nlattr **tb, int cmd);
+VMON_INTERNAL void vmon__pending_overrun(struct vmon *h);
+/* Delivers pending triggers that waited too long (all of them with all). */
+VMON_INTERNAL void vmon__pending_expire(struct vmon *h, bool all);
+VMON_INTERNAL void vmon__pending_free(struct vmon *h);
 
 /* Helpers for reading attributes vmon__parse() already length-checked. */
 static inline uint64_t vmon__u64(struct nlattr **tb, int type)

@@ -1,4 +1,4 @@
-/* libvmon names: comparison operators, reasons a watch ended, the version. */
+/* libvmon names: comparison operators, reasons a watch ended, scopes, the version. */
 #include "internal.h"
 
 static const char *const op_names[] = {
@@ -20,6 +20,12 @@ static const char *const gone_names[] = {
 	[VMON_GONE_UNLOAD] = "unload",
 };
 
+static const char *const scope_names[] = {
+	[VMON_SCOPE_PROCESS] = "process",
+	[VMON_SCOPE_SYSTEM] = "system",
+	[VMON_SCOPE_NONE] = "none",
+};
+
 /* Values from a newer kernel than we know get "?" rather than a crash. */
 const char *vmon_op_name(enum vmon_op op)
 {
@@ -34,6 +40,11 @@ const char *vmon_op_symbol(enum vmon_op op)
 const char *vmon_gone_reason_name(enum vmon_gone_reason r)
 {
 	return (unsigned int)r <= VMON_GONE_MAX ? gone_names[r] : "unknown";
+}
+
+const char *vmon_scope_name(enum vmon_scope s)
+{
+	return (unsigned int)s <= VMON_SCOPE_MAX ? scope_names[s] : "?";
 }
 
 const char *vmon_version(void)

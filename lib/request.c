@@ -56,6 +56,23 @@ static const uint8_t attr_minlen[VMON_A_MAX + 1] = {
 	[VMON_A_STAT_TRIGGERS]		= 8,
 	[VMON_A_STAT_EVENTS_SENT]	= 8,
 	[VMON_A_STAT_EVENTS_DROPPED]	= 8,
+	[VMON_A_SCOPE]			= 1,
+	[VMON_A_TRIGGER_SEQ]		= 8,
+	[VMON_A_TID]			= 4,
+	[VMON_A_TASK_STATE]		= 1,
+	[VMON_A_TASK_CPU]		= 4,
+	[VMON_A_TASK_FLAGS]		= 4,
+	[VMON_A_TASK_REGS]		= 8 * VMON_NR_REGS,
+	[VMON_A_STACK_ADDR]		= 8,
+	[VMON_A_MAP_START]		= 8,
+	[VMON_A_MAP_END]		= 8,
+	[VMON_A_MAP_PGOFF]		= 8,
+	[VMON_A_TASKS]			= 4,
+	[VMON_A_TASKS_OMITTED]		= 4,
+	[VMON_A_PARTS_DROPPED]		= 4,
+	[VMON_A_CFG_MAX_TASKS]		= 4,
+	[VMON_A_CFG_STACK_BYTES]	= 4,
+	[VMON_A_STAT_SNAPSHOTS]		= 8,
 };
 
 static const char *const attr_names[VMON_A_MAX + 1] = {
@@ -94,6 +111,32 @@ static const char *const attr_names[VMON_A_MAX + 1] = {
 	[VMON_A_STAT_TRIGGERS]		= "stat_triggers",
 	[VMON_A_STAT_EVENTS_SENT]	= "stat_events_sent",
 	[VMON_A_STAT_EVENTS_DROPPED]	= "stat_events_dropped",
+	[VMON_A_SCOPE]			= "scope",
+	[VMON_A_SNAPSHOT]		= "snapshot",
+	[VMON_A_TRIGGER_SEQ]		= "trigger_seq",
+	[VMON_A_TID]			= "tid",
+	[VMON_A_COMM]			= "comm",
+	[VMON_A_TASK_STATE]		= "task_state",
+	[VMON_A_TASK_CPU]		= "task_cpu",
+	[VMON_A_TASK_FLAGS]		= "task_flags",
+	[VMON_A_CGROUP]			= "cgroup",
+	[VMON_A_TASK_REGS]		= "task_regs",
+	[VMON_A_KSTACK]			= "kstack",
+	[VMON_A_STACK_ADDR]		= "stack_addr",
+	[VMON_A_STACK_DATA]		= "stack_data",
+	[VMON_A_ANCESTOR]		= "ancestor",
+	[VMON_A_CMDLINE]		= "cmdline",
+	[VMON_A_MAP]			= "map",
+	[VMON_A_MAP_START]		= "map_start",
+	[VMON_A_MAP_END]		= "map_end",
+	[VMON_A_MAP_PGOFF]		= "map_pgoff",
+	[VMON_A_MAP_PATH]		= "map_path",
+	[VMON_A_TASKS]			= "tasks",
+	[VMON_A_TASKS_OMITTED]		= "tasks_omitted",
+	[VMON_A_PARTS_DROPPED]		= "parts_dropped",
+	[VMON_A_CFG_MAX_TASKS]		= "cfg_max_tasks",
+	[VMON_A_CFG_STACK_BYTES]	= "cfg_stack_bytes",
+	[VMON_A_STAT_SNAPSHOTS]		= "stat_snapshots",
 };
 
 const char *vmon__attr_name(int type)
@@ -286,7 +329,7 @@ static void input_notification(struct vmon *h, struct nlmsghdr *nlh)
 	/* A malformed notification cannot be delivered; drop it. */
 	if (vmon__parse(nlh, tb) < 0)
 		return;
-	vmon__notify(h, tb, genlmsg_hdr(nlh)->cmd);
+	vmon__notify(h, nlh, tb, genlmsg_hdr(nlh)->cmd);
 }
 
 /* Handle one datagram from the kernel: notifications, and req's replies. */
@@ -351,6 +394,7 @@ int vmon__recv(struct vmon *h, struct vmon_req *req)
 		/* The receive buffer overflowed: notifications were dropped. */
 		if (errno == ENOBUFS) {
 			h->overrun = true;
+			vmon__pending_overrun(h);
 			return 1;
 		}
 		return vmon__syserr(h, -errno, "cannot receive from the kernel");

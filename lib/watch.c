@@ -94,6 +94,8 @@ int vmon_watch_add(struct vmon *h, const struct vmon_watch_spec *spec,
 	if (spec->name && spec->name[0] &&
 	    nla_put_string(msg, VMON_A_NAME, spec->name) < 0)
 		return nomem(h, msg);
+	if (spec->scope && nla_put_u8(msg, VMON_A_SCOPE, (uint8_t)spec->scope) < 0)
+		return nomem(h, msg);
 
 	err = vmon__request(h, msg, &req);
 	if (err < 0)
@@ -186,6 +188,7 @@ static int dump_reply(struct vmon *h, struct nlattr **tb, void *arg)
 	w->cooldown_ns = vmon__u64(tb, VMON_A_COOLDOWN_NS);
 	vmon__name(w->name, tb[VMON_A_NAME]);
 	w->hits = vmon__u64(tb, VMON_A_HITS);
+	w->scope = (enum vmon_scope)vmon__u8(tb, VMON_A_SCOPE);
 	w->owner_portid = vmon__u32(tb, VMON_A_OWNER_PORTID);
 	w->detached = (flags & VMON_WATCH_F_DETACHED) ||
 		      !tb[VMON_A_OWNER_PORTID];

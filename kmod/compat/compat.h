@@ -10,6 +10,7 @@
 #include <linux/hrtimer.h>
 #include <linux/mm.h>
 #include <linux/netlink.h>
+#include <linux/sched.h>
 #include <net/genetlink.h>
 #ifdef VMON_HAVE_LINUX_UNALIGNED
 #include <linux/unaligned.h>
@@ -47,6 +48,32 @@ static inline struct vm_area_struct *vma_lookup(struct mm_struct *mm,
 
 	return vma && addr >= vma->vm_start ? vma : NULL;
 }
+#endif
+
+/* The scheduler state word was renamed __state in 5.14. */
+static inline unsigned int vmon_task_state(struct task_struct *t)
+{
+#ifdef VMON_HAVE_TASK___STATE
+	return READ_ONCE(t->__state);
+#else
+	return READ_ONCE(t->state);
+#endif
+}
+
+/* On a CPU right now (so its saved user registers are not current). */
+static inline bool vmon_task_on_cpu(struct task_struct *t)
+{
+	return READ_ONCE(t->on_cpu);
+}
+
+/* The VMA walk: a maple tree iterator since 6.1, a linked list before. */
+#ifdef VMON_HAVE_VMA_ITERATOR
+#define VMON_VMA_ITERATOR(name, mm)	VMA_ITERATOR(name, mm, 0)
+#define vmon_for_each_vma(name, vma)	for_each_vma(name, vma)
+#else
+#define VMON_VMA_ITERATOR(name, mm)	struct mm_struct *name = (mm)
+#define vmon_for_each_vma(name, vma)	\
+	for (vma = (name)->mmap; vma; vma = vma->vm_next)
 #endif
 
 static inline struct nlattr **vmon_dump_attrs(struct netlink_callback *cb)

@@ -51,7 +51,8 @@ test_watch_text_output() {
 	run "$VMON" watch --pid "$T_PID" --addr "$T_ADDR" --len 4 --lt -6 --count 2 \
 		--cooldown 10ms --interval 1ms --timeout 30s
 	assert_eq "$RC" 0 "exit status"
-	assert_eq "$(printf '%s\n' "$OUT" | grep -c .)" 2 "lines for --count 2"
+	# One header line per event, each followed by its indented report.
+	assert_eq "$(printf '%s\n' "$OUT" | grep -c '^[^ ]')" 2 "event lines for --count 2"
 	assert_match "$OUT" '(^|[^0-9])-7([^0-9]|$)' "event text"
 	assert_no_match "$OUT" '^[[:space:]]*\{' "text output"
 }
@@ -201,7 +202,7 @@ test_listen() {
 
 	run "$VMON" listen --count 1 --timeout 60s
 	assert_eq "$RC" 0 "vmon listen (text) exit status: $ERR"
-	assert_eq "$(printf '%s\n' "$OUT" | grep -c .)" 1 "lines from listen --count 1"
+	assert_eq "$(printf '%s\n' "$OUT" | grep -c '^[^ ]')" 1 "event lines from listen --count 1"
 	assert_no_match "$OUT" '^[[:space:]]*\{' "text output of vmon listen"
 
 	run "$VMON" listen --json --pid "$(unused_pid)" --timeout 1s

@@ -19,3 +19,25 @@ $(BUILD)/vmon-libtest $(BUILD)/vmon-bulk $(BUILD)/vmon-losttest: $(BUILD)/%: tes
 # This one speaks generic netlink itself, past libvmon's own checks.
 $(BUILD)/vmon-rawnl: tests/targets/vmon-rawnl.c kmod/uapi/linux/vmon.h | $(BUILD)
 	$(TARGET_CC) $(NL_CFLAGS) -o $@ $< $(NL_LIBS)
+
+# Known call chains for unwinding (build/test-unwind, and the guest):
+# CFI only, frame pointers, a non-PIE executable, and C++ names.
+TEST_TARGETS += $(BUILD)/vmon-stack $(BUILD)/vmon-stack-fp \
+	$(BUILD)/vmon-stack-nopie $(BUILD)/vmon-stack-cxx
+
+$(BUILD)/vmon-stack: tests/targets/vmon-stack.c | $(BUILD)
+	$(TARGET_CC) -fomit-frame-pointer -pthread -o $@ $<
+
+$(BUILD)/vmon-stack-fp: tests/targets/vmon-stack.c | $(BUILD)
+	$(TARGET_CC) -fno-omit-frame-pointer -pthread -o $@ $<
+
+$(BUILD)/vmon-stack-nopie: tests/targets/vmon-stack.c | $(BUILD)
+	$(TARGET_CC) -fno-pie -no-pie -fomit-frame-pointer -pthread -o $@ $<
+
+$(BUILD)/vmon-stack-cxx: tests/targets/vmon-stack-cxx.cc | $(BUILD)
+	$(CXX) -O2 -g -fomit-frame-pointer -std=c++17 -Wall -Wextra -Werror -o $@ $<
+
+# A parent blocked in D state (vfork) for scope "system".
+TEST_TARGETS += $(BUILD)/vmon-vfork
+$(BUILD)/vmon-vfork: tests/targets/vmon-vfork.c | $(BUILD)
+	$(TARGET_CC) -o $@ $<

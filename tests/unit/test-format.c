@@ -139,12 +139,12 @@ static struct vmon_event trigger(void)
 	return ev;
 }
 
-static void event(const char *name, const struct vmon_event *ev, bool json,
-		  const char *want)
+static void event(const char *name, const struct vmon_event *ev,
+		  enum fmt_mode mode, const char *want)
 {
 	struct capture c;
 
-	fmt_event(cap_open(&c), ev, json, 1795317005123456789);
+	fmt_event(cap_open(&c), ev, mode, 1795317005123456789);
 	cap_check(&c, name, want);
 }
 
@@ -152,12 +152,12 @@ static void test_events(void)
 {
 	struct vmon_event ev = trigger();
 
-	event("trigger json", &ev, true,
+	event("trigger json", &ev, FMT_JSON,
 	      "{\"type\":\"trigger\",\"watch_id\":3,\"name\":\"temp\",\"pid\":1234,"
 	      "\"addr\":\"0x7ffd1234\",\"len\":4,\"signed\":true,\"value\":151,"
 	      "\"op\":\">\",\"threshold\":150,\"time\":\"2026-11-22T03:10:05.123456789Z\","
 	      "\"mono_ns\":5000000001,\"hits\":1,\"suppressed\":0,\"seq\":17}\n");
-	event("trigger text", &ev, false,
+	event("trigger text", &ev, FMT_TEXT,
 	      "2026-11-22T03:10:05.123456789Z watch 3 \"temp\" pid 1234 0x7ffd1234 "
 	      "s32: 151 > 150 (hit 1, 0 suppressed)\n");
 
@@ -169,12 +169,12 @@ static void test_events(void)
 	ev.trigger.name[0] = '\0';
 	ev.trigger.hits = 12;
 	ev.trigger.suppressed = 3;
-	event("trigger text signed extremes", &ev, false,
+	event("trigger text signed extremes", &ev, FMT_TEXT,
 	      "2026-11-22T03:10:05.123456789Z watch 3 pid 1234 0x7ffd1234 "
 	      "s64: -9223372036854775808 <= -1 (hit 12, 3 suppressed)\n");
 	ev.trigger.is_signed = false;
 	ev.trigger.op = VMON_OP_NE;
-	event("trigger json unsigned extremes", &ev, true,
+	event("trigger json unsigned extremes", &ev, FMT_JSON,
 	      "{\"type\":\"trigger\",\"watch_id\":3,\"name\":\"\",\"pid\":1234,"
 	      "\"addr\":\"0x7ffd1234\",\"len\":8,\"signed\":false,"
 	      "\"value\":9223372036854775808,\"op\":\"!=\","
@@ -186,14 +186,14 @@ static void test_events(void)
 	ev.trigger.value = UINT64_MAX;
 	ev.trigger.op = VMON_OP_GE;
 	strcpy(ev.trigger.name, "a\"b\n");
-	event("trigger json signed extremes, escaped name", &ev, true,
+	event("trigger json signed extremes, escaped name", &ev, FMT_JSON,
 	      "{\"type\":\"trigger\",\"watch_id\":3,\"name\":\"a\\\"b\\n\",\"pid\":1234,"
 	      "\"addr\":\"0x7ffd1234\",\"len\":8,\"signed\":true,"
 	      "\"value\":-1,\"op\":\">=\","
 	      "\"threshold\":-9223372036854775808,"
 	      "\"time\":\"2026-11-22T03:10:05.123456789Z\",\"mono_ns\":5000000001,"
 	      "\"hits\":12,\"suppressed\":3,\"seq\":17}\n");
-	event("trigger text escaped name", &ev, false,
+	event("trigger text escaped name", &ev, FMT_TEXT,
 	      "2026-11-22T03:10:05.123456789Z watch 3 \"a\\\"b\\n\" pid 1234 0x7ffd1234 "
 	      "s64: -1 >= -9223372036854775808 (hit 12, 3 suppressed)\n");
 
@@ -202,27 +202,27 @@ static void test_events(void)
 	ev.gone.watch_id = 3;
 	ev.gone.pid = 1234;
 	ev.gone.reason = VMON_GONE_EXIT;
-	event("gone json", &ev, true,
+	event("gone json", &ev, FMT_JSON,
 	      "{\"type\":\"gone\",\"watch_id\":3,\"pid\":1234,\"reason\":\"exit\"}\n");
-	event("gone text", &ev, false,
+	event("gone text", &ev, FMT_TEXT,
 	      "2026-11-22T03:10:05.123456789Z watch 3 gone: target exited\n");
 	ev.gone.reason = VMON_GONE_REPIN_FAILED;
-	event("gone json repin_failed", &ev, true,
+	event("gone json repin_failed", &ev, FMT_JSON,
 	      "{\"type\":\"gone\",\"watch_id\":3,\"pid\":1234,\"reason\":\"repin_failed\"}\n");
 	ev.gone.reason = VMON_GONE_UNLOAD;
-	event("gone json unload", &ev, true,
+	event("gone json unload", &ev, FMT_JSON,
 	      "{\"type\":\"gone\",\"watch_id\":3,\"pid\":1234,\"reason\":\"unload\"}\n");
 
 	memset(&ev, 0, sizeof(ev));
 	ev.type = VMON_EV_LOST;
 	ev.lost = 5;
-	event("lost json", &ev, true, "{\"type\":\"lost\",\"count\":5}\n");
-	event("lost text", &ev, false, "lost 5 events\n");
+	event("lost json", &ev, FMT_JSON, "{\"type\":\"lost\",\"count\":5}\n");
+	event("lost text", &ev, FMT_TEXT, "lost 5 events\n");
 	ev.lost = 1;
-	event("lost text one", &ev, false, "lost 1 event\n");
+	event("lost text one", &ev, FMT_TEXT, "lost 1 event\n");
 	ev.lost = 0;
-	event("lost text unknown", &ev, false, "lost events (count unknown)\n");
-	event("lost json unknown", &ev, true, "{\"type\":\"lost\",\"count\":0}\n");
+	event("lost text unknown", &ev, FMT_TEXT, "lost events (count unknown)\n");
+	event("lost json unknown", &ev, FMT_JSON, "{\"type\":\"lost\",\"count\":0}\n");
 }
 
 static struct vmon_watch_info watch(void)
@@ -242,6 +242,7 @@ static struct vmon_watch_info watch(void)
 	strcpy(w.name, "temp");
 	w.owner_portid = 4242;
 	w.hits = 7;
+	w.scope = VMON_SCOPE_PROCESS;
 	return w;
 }
 
@@ -251,7 +252,7 @@ static void test_watches(void)
 	struct vmon_group_stats s = {
 		.interval_ns = 1000000, .watches = 2, .fires = 10, .checks = 20,
 		.ns_total = 15000, .ns_max = 4000, .triggers = 3,
-		.events_sent = 2, .events_dropped = 1,
+		.events_sent = 2, .events_dropped = 1, .snapshots = 2,
 	};
 	struct capture c;
 
@@ -259,7 +260,8 @@ static void test_watches(void)
 	cap_check(&c, "watch json",
 		  "{\"id\":3,\"pid\":1234,\"addr\":\"0x601040\",\"len\":4,\"signed\":true,"
 		  "\"op\":\">\",\"threshold\":150,\"interval_ns\":1000000,\"cooldown_ns\":0,"
-		  "\"hits\":7,\"owner_portid\":4242,\"detached\":false,\"name\":\"temp\"}\n");
+		  "\"hits\":7,\"owner_portid\":4242,\"detached\":false,\"name\":\"temp\","
+		  "\"scope\":\"process\"}\n");
 
 	w[1].id = 12;
 	w[1].len = 1;
@@ -271,28 +273,29 @@ static void test_watches(void)
 	w[1].detached = true;
 	w[1].owner_portid = 0;
 	w[1].name[0] = '\0';
+	w[1].scope = VMON_SCOPE_NONE;
 	fmt_watch_json(cap_open(&c), &w[1]);
 	cap_check(&c, "watch json detached",
 		  "{\"id\":12,\"pid\":1234,\"addr\":\"0x601040\",\"len\":1,\"signed\":false,"
 		  "\"op\":\"!=\",\"threshold\":255,\"interval_ns\":1500000,"
 		  "\"cooldown_ns\":2000000000,\"hits\":7,\"owner_portid\":null,"
-		  "\"detached\":true,\"name\":\"\"}\n");
+		  "\"detached\":true,\"name\":\"\",\"scope\":\"none\"}\n");
 
 	fmt_watch_table(cap_open(&c), w, 2);
 	cap_check(&c, "watch table",
-		  "ID  PID   ADDR      LEN  TYPE  COND    INTERVAL  COOLDOWN  HITS  OWNER     NAME\n"
-		  "3   1234  0x601040  4    s32   > 150   1ms       0         7     4242      \"temp\"\n"
-		  "12  1234  0x601040  1    u8    != 255  1.5ms     2s        7     detached\n");
+		  "ID  PID   ADDR      LEN  TYPE  COND    INTERVAL  COOLDOWN  HITS  OWNER     SCOPE    NAME\n"
+		  "3   1234  0x601040  4    s32   > 150   1ms       0         7     4242      process  \"temp\"\n"
+		  "12  1234  0x601040  1    u8    != 255  1.5ms     2s        7     detached  none\n");
 
 	fmt_stats_json(cap_open(&c), &s);
 	cap_check(&c, "stats json",
 		  "{\"interval_ns\":1000000,\"watches\":2,\"fires\":10,\"checks\":20,"
 		  "\"ns_total\":15000,\"ns_max\":4000,\"triggers\":3,\"events_sent\":2,"
-		  "\"events_dropped\":1}\n");
+		  "\"events_dropped\":1,\"snapshots\":2}\n");
 	fmt_stats_table(cap_open(&c), &s, 1);
 	cap_check(&c, "stats table",
-		  "INTERVAL  WATCHES  FIRES  CHECKS  TRIGGERS  SENT  DROPPED  AVG    MAX\n"
-		  "1ms       2        10     20      3         2     1        1.5us  4us\n");
+		  "INTERVAL  WATCHES  FIRES  CHECKS  TRIGGERS  SNAPSHOTS  SENT  DROPPED  AVG    MAX\n"
+		  "1ms       2        10     20      3         2          2     1        1.5us  4us\n");
 }
 
 int main(void)

@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "internal.h"
+#include "symbolize.h"
 
 #define FAM	0x1f	/* a made-up family id */
 
@@ -501,6 +502,217 @@ static void test_api(void)
 	vmon_close(h);
 }
 
+/* A snapshot part of watch id's trigger seq. */
+static struct nl_msg *part_msg(int cmd, uint32_t id, uint64_t seq)
+{
+	struct nl_msg *m = genl(cmd, 0, 0);
+
+	nla_put_u32(m, VMON_A_WATCH_ID, id);
+	put_u64_padded(m, VMON_A_TRIGGER_SEQ, seq);
+	return m;
+}
+
+static struct nl_msg *task_msg(uint32_t id, uint64_t seq, uint32_t tid,
+			       size_t stack_len)
+{
+	struct nl_msg *m = part_msg(VMON_CMD_TASK, id, seq);
+	uint64_t regs[VMON_NR_REGS] = { [VMON_REG_IP] = 0x401000,
+					[VMON_REG_SP] = 0x7ffd0000 };
+	uint64_t kstack[2] = { 0xffffffff81000010, 0xffffffff81000020 };
+	unsigned char *stack = calloc(1, stack_len + 1);
+
+	nla_put_u32(m, VMON_A_PID, 1234);
+	nla_put_u32(m, VMON_A_TID, tid);
+	nla_put_string(m, VMON_A_COMM, "target");
+	nla_put_u8(m, VMON_A_TASK_STATE, 'S');
+	nla_put_u32(m, VMON_A_TASK_CPU, 1);
+	nla_put_u32(m, VMON_A_TASK_FLAGS, VMON_TASK_F_WATCHED);
+	nla_put_string(m, VMON_A_CGROUP, "/user.slice");
+	nla_put(m, VMON_A_KSTACK, sizeof(kstack), kstack);
+	nla_put(m, VMON_A_TASK_REGS, sizeof(regs), regs);
+	put_u64_padded(m, VMON_A_STACK_ADDR, 0x7ffd0000);
+	stack[0] = 0xaa;
+	nla_put(m, VMON_A_STACK_DATA, (int)stack_len, stack);
+	free(stack);
+	return m;
+}
+
+static struct nl_msg *stack_msg(uint32_t id, uint64_t seq, uint32_t tid,
+				uint64_t addr, size_t len)
+{
+	struct nl_msg *m = part_msg(VMON_CMD_STACK, id, seq);
+	unsigned char *data = calloc(1, len);
+
+	data[len - 1] = 0xbb;
+	nla_put_u32(m, VMON_A_TID, tid);
+	put_u64_padded(m, VMON_A_STACK_ADDR, addr);
+	nla_put(m, VMON_A_STACK_DATA, (int)len, data);
+	free(data);
+	return m;
+}
+
+static void put_ancestor(struct nl_msg *m, uint32_t pid, const char *comm,
+			 const char *cmdline, int len)
+{
+	struct nlattr *n = nla_nest_start(m, VMON_A_ANCESTOR);
+
+	nla_put_u32(m, VMON_A_PID, pid);
+	nla_put_string(m, VMON_A_COMM, comm);
+	nla_put(m, VMON_A_CMDLINE, len, cmdline);
+	nla_nest_end(m, n);
+}
+
+static void put_map(struct nl_msg *m, uint64_t start, const char *path)
+{
+	struct nlattr *n = nla_nest_start(m, VMON_A_MAP);
+
+	nla_put_u64(m, VMON_A_MAP_START, start);
+	nla_put_u64(m, VMON_A_MAP_END, start + 0x1000);
+	nla_put_u64(m, VMON_A_MAP_PGOFF, 0x1000);
+	nla_put_string(m, VMON_A_MAP_PATH, path);
+	nla_nest_end(m, n);
+}
+
+static struct nl_msg *end_msg(uint32_t id, uint64_t seq, uint32_t tasks,
+			      uint32_t omitted, uint32_t dropped)
+{
+	struct nl_msg *m = part_msg(VMON_CMD_SNAP_END, id, seq);
+
+	nla_put_u32(m, VMON_A_TASKS, tasks);
+	nla_put_u32(m, VMON_A_TASKS_OMITTED, omitted);
+	nla_put_u32(m, VMON_A_PARTS_DROPPED, dropped);
+	return m;
+}
+
+static struct nl_msg *snap_event_msg(uint32_t id, uint64_t seq)
+{
+	struct nl_msg *m = event_msg(id, seq, 0);
+
+	nla_put_flag(m, VMON_A_SNAPSHOT);
+	return m;
+}
+
+/* Parts put together: tasks, a stack continued in STACK, a PROCESS in two. */
+static void test_snapshot_assembly(void)
+{
+	struct vmon *h = fake_handle();
+	struct vmon_report *r;
+	struct vmon_event ev;
+	struct nl_msg *m;
+
+	h->subscribed = true;
+	feed(h, snap_event_msg(7, 10), NULL);
+	expect_empty("snapshot: trigger waits for its parts", h);
+	feed(h, task_msg(7, 10, 1234, 16), NULL);
+	feed(h, stack_msg(7, 10, 1234, 0x7ffd0000 + 16, 32), NULL);
+	feed(h, task_msg(7, 99, 1235, 16), NULL);	/* another trigger's: ignored */
+	m = part_msg(VMON_CMD_PROCESS, 7, 10);
+	nla_put_u32(m, VMON_A_PID, 1234);
+	put_ancestor(m, 1234, "target", "./target\0--x\0", 13);
+	put_map(m, 0x400000, "/usr/bin/target");
+	feed(h, m, NULL);
+	m = part_msg(VMON_CMD_PROCESS, 7, 10);	/* the continuation */
+	nla_put_u32(m, VMON_A_PID, 1234);
+	put_ancestor(m, 1, "init", "/sbin/init\0", 11);
+	feed(h, m, NULL);
+	feed(h, end_msg(7, 10, 1, 2, 0), NULL);
+
+	ev = pop(h);
+	if (!check("snapshot: delivered at SNAP_END", ev.type == VMON_EV_TRIGGER &&
+		   ev.trigger.report, "type %d report %p", (int)ev.type,
+		   (void *)ev.trigger.report))
+		goto out;
+	r = ev.trigger.report;
+	check_u64("snapshot: trigger seq", ev.trigger.seq, 10);
+	check_int("snapshot: tasks", (long long)r->n_tasks, 1);
+	check_int("snapshot: tid", r->tasks[0].tid, 1234);
+	check_str("snapshot: comm", r->tasks[0].comm, "target");
+	check_int("snapshot: state", r->tasks[0].state, 'S');
+	check_str("snapshot: cgroup", r->tasks[0].cgroup, "/user.slice");
+	check_u64("snapshot: ip", r->tasks[0].regs[VMON_REG_IP], 0x401000);
+	check_int("snapshot: kernel addresses", (long long)r->tasks[0].n_kstack, 2);
+	check_int("snapshot: stack bytes, TASK + STACK", (long long)r->tasks[0].stack_len, 48);
+	check("snapshot: stack byte order", r->tasks[0].stack[0] == 0xaa &&
+	      r->tasks[0].stack[47] == 0xbb, "first %#x last %#x",
+	      r->tasks[0].stack[0], r->tasks[0].stack[47]);
+	check_int("snapshot: processes (continuation merged)", (long long)r->n_procs, 1);
+	check_int("snapshot: ancestors", (long long)r->procs[0].n_chain, 2);
+	check_str("snapshot: cmdline joined", r->procs[0].chain[0].cmdline, "./target --x");
+	check_str("snapshot: last ancestor", r->procs[0].chain[1].comm, "init");
+	check_int("snapshot: maps", (long long)r->procs[0].n_maps, 1);
+	check_str("snapshot: map path", r->procs[0].maps[0].path, "/usr/bin/target");
+	check_u64("snapshot: map pgoff", r->procs[0].maps[0].pgoff, 0x1000);
+	check_int("snapshot: tasks_omitted", r->tasks_omitted, 2);
+	check("snapshot: complete", !r->incomplete, "marked incomplete");
+	vmon__report_free(r);
+out:
+	expect_empty("snapshot: nothing else queued", h);
+	vmon_close(h);
+}
+
+/* What is missing makes the report incomplete, never lost or wrong. */
+static void test_snapshot_incomplete(void)
+{
+	struct vmon *h = fake_handle();
+	struct vmon_event ev;
+
+	h->subscribed = true;
+	/* SNAP_END says 2 tasks were sent; one arrived. */
+	feed(h, snap_event_msg(7, 1), NULL);
+	feed(h, task_msg(7, 1, 1234, 8), NULL);
+	feed(h, end_msg(7, 1, 2, 0, 0), NULL);
+	ev = pop(h);
+	check("incomplete: a task missing", ev.type == VMON_EV_TRIGGER &&
+	      ev.trigger.report && ev.trigger.report->incomplete, "not marked");
+	if (ev.type == VMON_EV_TRIGGER)
+		vmon__report_free(ev.trigger.report);
+
+	/* The kernel could not send a part. */
+	feed(h, snap_event_msg(7, 2), NULL);
+	feed(h, end_msg(7, 2, 0, 0, 1), NULL);
+	ev = pop(h);
+	check("incomplete: parts dropped", ev.type == VMON_EV_TRIGGER &&
+	      ev.trigger.report && ev.trigger.report->incomplete, "not marked");
+	if (ev.type == VMON_EV_TRIGGER)
+		vmon__report_free(ev.trigger.report);
+
+	/* No SNAP_END: the next trigger of the watch flushes it. */
+	feed(h, snap_event_msg(7, 3), NULL);
+	feed(h, task_msg(7, 3, 1234, 8), NULL);
+	feed(h, snap_event_msg(7, 4), NULL);
+	ev = pop(h);
+	check("incomplete: flushed by the next trigger", ev.type == VMON_EV_TRIGGER &&
+	      ev.trigger.seq == 3 && ev.trigger.report &&
+	      ev.trigger.report->incomplete && ev.trigger.report->n_tasks == 1,
+	      "type %d seq %" PRIu64, (int)ev.type, ev.trigger.seq);
+	if (ev.type == VMON_EV_TRIGGER)
+		vmon__report_free(ev.trigger.report);
+
+	/* An overrun while waiting, then time runs out. */
+	vmon__pending_overrun(h);
+	vmon__pending_expire(h, true);
+	ev = pop(h);
+	check("incomplete: overrun, expired", ev.type == VMON_EV_TRIGGER &&
+	      ev.trigger.seq == 4 && ev.trigger.report &&
+	      ev.trigger.report->incomplete, "type %d", (int)ev.type);
+	if (ev.type == VMON_EV_TRIGGER)
+		vmon__report_free(ev.trigger.report);
+
+	/* Without SNAPSHOT the trigger goes out at once, with no report. */
+	feed(h, event_msg(7, 5, 0), NULL);
+	ev = pop(h);
+	check("no snapshot: trigger alone", ev.type == VMON_EV_TRIGGER &&
+	      !ev.trigger.report, "type %d", (int)ev.type);
+
+	/* Pending and queued reports are freed with the handle (LeakSanitizer/valgrind). */
+	feed(h, snap_event_msg(8, 6), NULL);
+	feed(h, task_msg(8, 6, 1, 8), NULL);
+	feed(h, snap_event_msg(9, 7), NULL);
+	feed(h, end_msg(9, 7, 0, 0, 0), NULL);
+	check_int("close: one queued, one pending", (long long)(h->q_len * 10 + h->n_pend), 11);
+	vmon_close(h);
+}
+
 int main(void)
 {
 	test_decode();
@@ -508,5 +720,7 @@ int main(void)
 	test_requests();
 	test_process();
 	test_api();
+	test_snapshot_assembly();
+	test_snapshot_incomplete();
 	return check_done();
 }

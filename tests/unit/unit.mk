@@ -1,6 +1,7 @@
 # Host unit tests: build/test-* print PASS/FAIL lines; `make unit-check` runs them.
 
 UNIT_TESTS := $(BUILD)/test-parse $(BUILD)/test-format $(BUILD)/test-lib
+UNIT_TESTS += $(BUILD)/test-unwind
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/*.c))
 
 $(BUILD)/tests/unit/%.o: tests/unit/%.c
@@ -12,8 +13,18 @@ $(BUILD)/test-parse: $(BUILD)/tests/unit/test-parse.o $(BUILD)/cli/parse.o
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
-$(BUILD)/test-format: $(BUILD)/tests/unit/test-format.o $(BUILD)/cli/format.o \
-		      $(BUILD)/cli/parse.o $(BUILD)/libvmon.a
+# The CLI's printers and the saved-event reader, without its commands.
+CLI_REPORT_OBJS := $(addprefix $(BUILD)/cli/,format.o parse.o json.o report.o \
+		     report_text.o report_json.o report_folded.o report_read.o)
+
+$(BUILD)/test-format: $(BUILD)/tests/unit/test-format.o $(CLI_REPORT_OBJS) \
+		      $(BUILD)/libvmon.a
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBVMON_LIBS)
+
+UNIT_TESTS += $(BUILD)/test-report
+$(BUILD)/test-report: $(BUILD)/tests/unit/test-report.o $(CLI_REPORT_OBJS) \
+		      $(BUILD)/libvmon.a
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBVMON_LIBS)
 
@@ -21,6 +32,13 @@ $(BUILD)/test-format: $(BUILD)/tests/unit/test-format.o $(BUILD)/cli/format.o \
 $(BUILD)/test-lib: $(BUILD)/tests/unit/test-lib.o $(LIB_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBVMON_LIBS)
+
+# Runs from the repository root: it starts the build/vmon-stack* targets.
+$(BUILD)/test-unwind: $(BUILD)/tests/unit/test-unwind.o $(LIB_OBJS) \
+		      $(BUILD)/vmon-stack $(BUILD)/vmon-stack-fp \
+		      $(BUILD)/vmon-stack-nopie $(BUILD)/vmon-stack-cxx
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBVMON_LIBS)
 
 unit-check: $(UNIT_TESTS)
 	@rc=0; for t in $(UNIT_TESTS); do $$t || rc=1; done; exit $$rc

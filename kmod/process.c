@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A snapshot's per-process part: the ancestry up to pid 1 with command
+ * lines, and the executable file mappings, so user space can unwind and
+ * symbolize the process's stacks even after it has exited.  A PROCESS
+ * message that fills up is sent and the next one carries on.
+ */
+#include <linux/dcache.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+#include "vmon.h"
+
+#define VMON_CHAIN_MAX		32	/* ancestors per process */
+#define VMON_PROC_MSG_SIZE	(32 * 1024)
+
+struct vmon_proc_msg {
+	struct vmon_snap_ctx *c;
+	pid_t pid;
+	struct sk_buff *skb;
+	void *hdr;
+	void *nest;
+};
+
+static int vmon_proc_begin(struct vmon_proc_msg *m)
+{
+	m->skb = vmon_part_start(m->c->w, VMON_CMD_PROCESS, m->c->seq,
+				 VMON_PROC_MSG_SIZE, &m->hdr);
+	if (!m->skb)
+		return -ENOMEM;
+	if (nla_put_u32(m->skb, VMON_A_PID, m->pid)) {
+		nlmsg_free(m->skb);
+		m->skb = NULL;
+		return -EMSGSIZE;
+	}
+	return 0;
+}
+
+static void vmon_proc_flush(struct vmon_proc_msg *m)
+{
+	if (m->skb && !vmon_part_send(m->c->w, m->skb, m->hdr))
+		m->c->dropped++;
+	m->skb = NULL;
+}
+
+/*
+ * Open a nested attribute, in a new message when this one is full.
+ * Returns false (and counts a dropped part) when there is no room at all.
+ */
+static bool vmon_proc_nest(struct vmon_proc_msg *m, int type)
+{
+	if (!m->skb && vmon_proc_begin(m))
+		goto drop;
+	m->nest = nla_nest_start(m->skb, type);
+	if (m->nest)
+		return true;
+	vmon_proc_flush(m);
+	if (vmon_proc_begin(m))
+		goto drop;
+	m->nest = nla_nest_start(m->skb, type);
+	if (m->nest)
+		return true;
+drop:
+	m->c->dropped++;
+	return false;
+}
+
+/* Close the nest; when it did not fit, move it to a fresh message once. */
+static void vmon_proc_nest_end(struct vmon_proc_msg *m, int err, bool retried)
+{
+	if (!err) {
+		nla_nest_end(m->skb, m->nest);
+		return;
+	}
+	nla_nest_cancel(m->skb, m->nest);
+	if (!retried)
+		vmon_proc_flush(m);
+	else
+		m->c->dropped++;
+}
+
+/* Up to len bytes of t's command line, NUL-separated. */
+static int vmon_cmdline(struct task_struct *t, char *buf, int len)
+{
+	unsigned long start, end;
+	struct mm_struct *mm;
+	int n = 0;
+
+	mm = get_task_mm(t);
+	if (!mm)
+		return 0;
+	start = READ_ONCE(mm->arg_start);
+	end = READ_ONCE(mm->arg_end);
+	if (end > start)
+		n = access_process_vm(t, start, buf, min_t(unsigned long, end - start, len),
+				      FOLL_FORCE);
+	mmput(mm);
+	return max(n, 0);
+}
+
+static int vmon_put_ancestor(struct sk_buff *skb, struct task_struct *t,
+			     char *buf, int cmdlen)
+{
+	char comm[TASK_COMM_LEN];
+
+	get_task_comm(comm, t);
+	if (nla_put_u32(skb, VMON_A_PID, task_tgid_nr(t)) ||
+	    nla_put_string(skb, VMON_A_COMM, comm) ||
+	    nla_put(skb, VMON_A_CMDLINE, cmdlen, buf))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* The process and its parents up to pid 1, each with a reference. */
+static unsigned int vmon_chain(struct task_struct *leader,
+			       struct task_struct **v)
+{
+	struct task_struct *t = leader;
+	unsigned int n = 0;
+
+	rcu_read_lock();
+	while (n < VMON_CHAIN_MAX && pid_alive(t)) {
+		v[n++] = get_task_struct(t->group_leader);
+		if (task_tgid_nr(t) <= 1)
+			break;
+		t = rcu_dereference(t->real_parent);
+	}
+	rcu_read_unlock();
+	return n;
+}
+
+static void vmon_proc_chain(struct vmon_proc_msg *m, struct task_struct *leader)
+{
+	struct task_struct *v[VMON_CHAIN_MAX];
+	char *buf = m->c->buf + m->c->buf_len;	/* the scratch */
+	unsigned int i, n = vmon_chain(leader, v);
+	int len, err;
+
+	BUILD_BUG_ON(VMON_SNAP_SCRATCH < VMON_CMDLINE_MAX);
+	for (i = 0; i < n; i++) {
+		len = vmon_cmdline(v[i], buf, VMON_CMDLINE_MAX);
+		if (!vmon_proc_nest(m, VMON_A_ANCESTOR))
+			continue;
+		err = vmon_put_ancestor(m->skb, v[i], buf, len);
+		vmon_proc_nest_end(m, err, false);
+		if (err && vmon_proc_nest(m, VMON_A_ANCESTOR))
+			vmon_proc_nest_end(m, vmon_put_ancestor(m->skb, v[i], buf, len),
+					   true);
+		put_task_struct(v[i]);
+	}
+}
+
+static int vmon_put_map(struct sk_buff *skb, const struct vm_area_struct *vma,
+			const char *path)
+{
+	if (nla_put_u64_64bit(skb, VMON_A_MAP_START, vma->vm_start, VMON_A_PAD) ||
+	    nla_put_u64_64bit(skb, VMON_A_MAP_END, vma->vm_end, VMON_A_PAD) ||
+	    nla_put_u64_64bit(skb, VMON_A_MAP_PGOFF,
+			      (u64)vma->vm_pgoff << PAGE_SHIFT, VMON_A_PAD) ||
+	    nla_put_string(skb, VMON_A_MAP_PATH, path))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * Executable file mappings only: they are what return addresses point
+ * into, and the ELF files carry the rest (symbols, CFI, line tables).
+ */
+static void vmon_proc_maps(struct vmon_proc_msg *m, struct mm_struct *mm)
+{
+	char *buf = m->c->buf + m->c->buf_len;	/* the scratch */
+	struct vm_area_struct *vma;
+	const char *path;
+	int err;
+	VMON_VMA_ITERATOR(vmi, mm);
+
+	mmap_read_lock(mm);
+	vmon_for_each_vma(vmi, vma) {
+		if (!(vma->vm_flags & VM_EXEC) || !vma->vm_file)
+			continue;
+		path = vmon_path(&vma->vm_file->f_path, &m->c->w->root, buf,
+				 VMON_SNAP_SCRATCH);
+		if (IS_ERR(path))
+			continue;
+		if (!vmon_proc_nest(m, VMON_A_MAP))
+			continue;
+		err = vmon_put_map(m->skb, vma, path);
+		vmon_proc_nest_end(m, err, false);
+		if (err && vmon_proc_nest(m, VMON_A_MAP))
+			vmon_proc_nest_end(m, vmon_put_map(m->skb, vma, path), true);
+	}
+	mmap_read_unlock(mm);
+}
+
+void vmon_snap_process(struct vmon_snap_ctx *c, struct task_struct *task)
+{
+	struct vmon_proc_msg m = { .c = c, .pid = task_tgid_nr(task) };
+	struct mm_struct *mm;
+
+	if (vmon_proc_begin(&m)) {
+		c->dropped++;
+		return;
+	}
+	vmon_proc_chain(&m, task);
+	mm = get_task_mm(task);
+	if (mm) {
+		vmon_proc_maps(&m, mm);
+		mmput(mm);
+	}
+	vmon_proc_flush(&m);
+}
