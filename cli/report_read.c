@@ -1,4 +1,4 @@
-/* vmon CLI saved events read back: a `--json` line's values into struct vmon_event and its report. */
+/* vmon CLI saved events read back: a `--json` line into struct vmon_event and its report. */
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>

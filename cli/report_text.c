@@ -27,7 +27,7 @@ static void put_clean(FILE *f, const char *s)
 
 /*
  * The cells of a frame line, malloc'd and scrubbed: "sym+0x1a", then
- * "file.c:42", then the module's base name ("[name]" for the kernel's).
+ * "file.c:42", then the module's base name ("[ext4]" for a kernel module's).
  * Out of memory leaves a cell empty.
  */
 static void frame_cells(char *cell[NCOLS], const struct vmon_frame *fr,
@@ -54,10 +54,12 @@ static void frame_cells(char *cell[NCOLS], const struct vmon_frame *fr,
 		i = asprintf(&cell[COL_SRC], "%s", path_base(fr->file));
 	if (i < 0)
 		cell[COL_SRC] = NULL;
-	if (!mod)
+	/* The library names the kernel's own code "[kernel]": noise on every line. */
+	if (!mod || (!user && !strcmp(mod, "[kernel]")))
 		i = asprintf(&cell[COL_MOD], "%s", "");
 	else
-		i = asprintf(&cell[COL_MOD], user ? "%s" : "[%s]", mod);
+		i = asprintf(&cell[COL_MOD], user || mod[0] == '[' ? "%s" : "[%s]",
+			     mod);
 	if (i < 0)
 		cell[COL_MOD] = NULL;
 	for (i = 0; i < NCOLS; i++)

@@ -50,7 +50,7 @@ check_chain() {
 ^${ns}level1.* $base:$(marker_line "$src" level2-call) false
 ^main $base:$(marker_line "$src" level1-call) false"
 	# The chain's frames, in order, right after the libc sleep frames.
-	grep -A4 -m1 "^${ns}level3" <<<"$frames" >"$TMP/chain"
+	grep -E -A4 -m1 "^${ns}level3" <<<"$frames" >"$TMP/chain"
 	local i=0 line re
 	while IFS= read -r re; do
 		i=$((i + 1))
@@ -82,7 +82,7 @@ test_report_user_stack_non_pie() {
 
 test_report_user_stack_cxx_demangled() {
 	stack_report "$TMP/w" vmon-stack-cxx --
-	check_chain "$TMP/w" tests/targets/vmon-stack-cxx.cc 'ns::'
+	check_chain "$TMP/w" tests/targets/vmon-stack-cxx.cc 'ns::(Chain<int>::)?'
 }
 
 # The rest of the report: task identity, kernel stack, cgroup, ancestry with command lines.

@@ -89,7 +89,8 @@ static struct vmon_report *big_report(void)
 		frame(0x1234, NULL, 0, NULL, NULL, 0, false),
 	};
 	const struct vmon_frame kernel[] = {
-		frame(0xffffffff81a2b3c4, "do_nanosleep", 0x7a, NULL, NULL, 0, false),
+		frame(0xffffffff81a2b3c4, "do_nanosleep", 0x7a, "[kernel]", NULL, 0,
+		      false),
 		frame(0xffffffff81a2b500, "hrtimer_nanosleep", 0xd0, NULL, NULL, 0,
 		      false),
 	};
