@@ -276,3 +276,21 @@ test_event_storm_bounded() {
 _slab_kb() {
 	awk '/^Slab:/ { print $2 }' /proc/meminfo
 }
+
+# A thread spinning in user space: either it was preempted (its registers are exact and
+# the stack unwinds from the spin loop) or it ran on another CPU and says its registers
+# are stale; never a made-up stack without the mark.
+test_report_spinning_thread() {
+	local ev flags frames src=tests/targets/vmon-stack.c
+	stack_report "$TMP/w" vmon-stack spin --
+	ev=$(triggers "$TMP/w")
+	flags=$(jq -r --argjson p "$T_PID" '.tasks[] | select(.tid == $p) | .flags | join(",")' <<<"$ev")
+	assert_eq "$(jq -r --argjson p "$T_PID" '.tasks[] | select(.tid == $p) | .state' <<<"$ev")" R "state"
+	frames=$(user_frames "$TMP/w" "$T_PID")
+	echo "flags $flags"
+	echo "$frames"
+	if [[ $flags != *oncpu* ]]; then
+		assert_match "$(head -n 1 <<<"$frames")" "^level3 vmon-stack.c:$(marker_line $src spin) " "innermost frame of a preempted spinner"
+		assert_match "$frames" '^main ' "main in the spinner's stack"
+	fi
+}
