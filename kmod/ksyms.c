@@ -7,6 +7,7 @@
 #include <linux/kprobes.h>
 #include <linux/dcache.h>
 #include <linux/ptrace.h>
+#include <linux/sched/task_stack.h>
 #include <linux/stacktrace.h>
 #include "vmon.h"
 
@@ -16,6 +17,7 @@ static bool (*vmon_ptrace_may_access)(struct task_struct *task,
 /* Exported only since 6.7; looked up everywhere, one way for all kernels. */
 static char *(*vmon___d_path)(const struct path *path, const struct path *root,
 			      char *buf, int buflen);
+static void (*vmon_put_task_stack)(struct task_struct *tsk);
 static unsigned int (*vmon_stack_trace_save_tsk)(struct task_struct *task,
 						 unsigned long *store,
 						 unsigned int size,
@@ -47,10 +49,27 @@ int vmon_ksyms_init(void)
 		return -ENOENT;
 	}
 	vmon___d_path = (void *)lookup("__d_path");
+	vmon_put_task_stack = (void *)lookup("put_task_stack");
+	if (!vmon_put_task_stack)
+		pr_warn("cannot find put_task_stack: snapshots have no user stacks\n");
 	vmon_stack_trace_save_tsk = (void *)lookup("stack_trace_save_tsk");
 	if (!vmon_stack_trace_save_tsk)
 		pr_warn("cannot find stack_trace_save_tsk: snapshots have no kernel stacks\n");
 	return 0;
+}
+
+/*
+ * Hold task's kernel stack, where its saved user registers live: an
+ * exiting task frees it even while we hold the task itself.
+ */
+bool vmon_task_stack_get(struct task_struct *task)
+{
+	return vmon_put_task_stack && try_get_task_stack(task);
+}
+
+void vmon_task_stack_put(struct task_struct *task)
+{
+	vmon_put_task_stack(task);
 }
 
 /* The kernel return addresses of task, innermost first. */

@@ -169,8 +169,11 @@ static void vmon_snap_task(struct vmon_snap_ctx *c, struct task_struct *t,
 	else if (t != current && vmon_task_on_cpu(t))
 		flags |= VMON_TASK_F_ONCPU;	/* pt_regs are from its last entry */
 
+	if (user && !vmon_task_stack_get(t))
+		user = false;	/* it exited meanwhile: no registers to read */
 	if (user) {
 		vmon_task_regs(t, regs);
+		vmon_task_stack_put(t);
 		len = access_process_vm(t, regs[VMON_REG_SP], c->buf,
 					c->buf_len, FOLL_FORCE);
 		if (len < 0)

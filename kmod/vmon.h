@@ -143,6 +143,8 @@ int vmon_ksyms_init(void);
 bool vmon_may_ptrace(struct task_struct *task);
 char *vmon_path(const struct path *path, const struct path *root, char *buf,
 		int len);
+bool vmon_task_stack_get(struct task_struct *task);
+void vmon_task_stack_put(struct task_struct *task);
 unsigned int vmon_kstack_save(struct task_struct *task, unsigned long *store,
 			      unsigned int size);
 
