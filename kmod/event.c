@@ -60,10 +60,11 @@ static bool vmon_mcast_listeners(const struct vmon_watch *w)
 /*
  * Send a finished message to the owner (unicast) and, with mcast, to the
  * events group, the owner excluded.  Returns whether anyone got it; ownerr
- * says how the unicast went (0, or why it failed).
+ * says how the unicast went (0, or why it failed).  Only events (not
+ * snapshot parts, whose losses SNAP_END reports) count in the statistics.
  */
 static bool vmon_send(struct vmon_watch *w, struct sk_buff *skb, bool mcast,
-		      int *ownerr)
+		      int *ownerr, bool event)
 {
 	struct vmon_group *g = w->group;
 	struct sk_buff *copy;
@@ -78,8 +79,9 @@ static bool vmon_send(struct vmon_watch *w, struct sk_buff *skb, bool mcast,
 		*ownerr = ret;
 		if (!ret) {
 			sent = true;
-			atomic64_inc(&g->events_sent);
-		} else if (ret != -ECONNREFUSED) {	/* owner gone: nothing lost */
+			if (event)
+				atomic64_inc(&g->events_sent);
+		} else if (ret != -ECONNREFUSED && event) {	/* owner gone: nothing lost */
 			atomic64_inc(&g->events_dropped);
 		}
 		if (!mcast)
@@ -89,8 +91,9 @@ static bool vmon_send(struct vmon_watch *w, struct sk_buff *skb, bool mcast,
 				      0, GFP_KERNEL);
 	if (!ret) {
 		sent = true;
-		atomic64_inc(&g->events_sent);
-	} else if (ret != -ESRCH) {
+		if (event)
+			atomic64_inc(&g->events_sent);
+	} else if (ret != -ESRCH && event) {
 		atomic64_inc(&g->events_dropped);
 	}
 	return sent;
@@ -117,7 +120,7 @@ static u64 vmon_deliver(struct vmon_watch *w, struct sk_buff *skb, void *hdr,
 		goto drop;
 	genlmsg_end(skb, hdr);
 	seq = ++vn->event_seq;
-	if (!vmon_send(w, skb, mcast, &ownerr))
+	if (!vmon_send(w, skb, mcast, &ownerr, true))
 		seq = 0;
 	if (!ownerr)
 		w->lost = 0;
@@ -204,7 +207,7 @@ bool vmon_part_send(struct vmon_watch *w, struct sk_buff *skb, void *hdr)
 	int ownerr;
 
 	genlmsg_end(skb, hdr);
-	return vmon_send(w, skb, vmon_mcast_listeners(w), &ownerr);
+	return vmon_send(w, skb, vmon_mcast_listeners(w), &ownerr, false);
 }
 
 void vmon_event_send_gone(struct vmon_watch *w, enum vmon_gone_reason reason)
