@@ -47,7 +47,7 @@ static int report_line(const char *name, unsigned long lineno,
 	/* A saved gone event has no time: its text line goes without one. */
 	output_event(&ev, mode, 0);
 	if (ev.type == VMON_EV_TRIGGER)
-		report_free(ev.trigger.report);
+		vmon_report_free(ev.trigger.report);
 	return 0;
 }
 

@@ -23,10 +23,6 @@ void report_json(FILE *f, const struct vmon_trigger *t);
 /* "comm;outer;...;inner;kouter_[k];...;kinner_[k] 1", a line per task. */
 void report_folded(FILE *f, const struct vmon_trigger *t);
 
-/* procs[] entry of pid, or NULL. */
-const struct vmon_process *report_process(const struct vmon_report *r,
-					  pid_t pid);
-
 /* What follows the last '/'; NULL stays NULL. */
 const char *path_base(const char *path);
 
@@ -39,17 +35,11 @@ struct json_value;
 
 /*
  * A saved `vmon watch/listen --json` line, parsed, back into *ev; a
- * trigger's report (when the line has one) is malloc'd, for report_free().
+ * trigger's report (when the line has one) is malloc'd, for vmon_report_free().
  * Returns 0, or -1 with err (REPORT_ERR_MAX bytes) naming the member, e.g.
  * "tasks[0].user_stack[2].addr: missing".
  */
 int event_from_json(const struct json_value *v, struct vmon_event *ev,
 		    char *err);
-
-/*
- * Frees a report the CLI built (read back from JSON, or a test's): the
- * library frees its own.  Every string and array is malloc'd.
- */
-void report_free(struct vmon_report *r);
 
 #endif /* VMON_CLI_REPORT_H */

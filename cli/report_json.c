@@ -116,7 +116,7 @@ void report_json(FILE *f, const struct vmon_trigger *t)
 		task_json(f, &r->tasks[i]);
 	}
 	fputs("],", f);
-	chain_json(f, report_process(r, t->pid));
+	chain_json(f, vmon_report_process(r, t->pid));
 	fputs(",\"processes\":[", f);
 	for (i = 0; i < r->n_procs; i++) {
 		if (r->procs[i].pid == t->pid)

@@ -264,7 +264,7 @@ typedef int (*elem_read_fn)(struct rd *rd, const struct json_value *o,
 /*
  * The array key of o into a calloc'd array of objects, size bytes each.
  * *n counts every element from the start, so that after a failure
- * report_free() frees what was read.
+ * vmon_report_free() frees what was read.
  */
 static int array_read(struct rd *rd, const struct json_value *o,
 		      const char *key, size_t size, void **out, size_t *n,
@@ -528,7 +528,7 @@ int event_from_json(const struct json_value *v, struct vmon_event *ev,
 		ev->type = VMON_EV_TRIGGER;
 		r = trigger_read(&rd, v, &ev->trigger);
 		if (r < 0) {
-			report_free(ev->trigger.report);
+			vmon_report_free(ev->trigger.report);
 			ev->trigger.report = NULL;
 		}
 		return r;

@@ -163,7 +163,7 @@ static void ancestry(FILE *f, const struct vmon_process *p)
 static void task_block(FILE *f, const struct vmon_report *r,
 		       const struct vmon_task *t, const size_t width[NCOLS])
 {
-	const struct vmon_process *p = report_process(r, t->pid);
+	const struct vmon_process *p = vmon_report_process(r, t->pid);
 	size_t i;
 
 	task_header(f, t);

@@ -252,7 +252,7 @@ void vmon_snapshot(struct vmon_watch *w, u64 seq)
 
 	c.buf_len = READ_ONCE(vmon_cfg.stack_bytes);
 	c.buf = kvmalloc(c.buf_len + VMON_SNAP_SCRATCH, GFP_KERNEL);
-	v = kmalloc_array(max, sizeof(*v), GFP_KERNEL);
+	v = kvmalloc_array(max, sizeof(*v), GFP_KERNEL);
 	if (!c.buf || !v) {
 		c.dropped++;
 		goto out;
@@ -268,6 +268,6 @@ void vmon_snapshot(struct vmon_watch *w, u64 seq)
 	atomic64_inc(&w->group->snapshots);
 out:
 	vmon_snap_end(&c);
-	kfree(v);
+	kvfree(v);
 	kvfree(c.buf);
 }

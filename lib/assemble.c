@@ -51,7 +51,7 @@ static void pending_finish(struct vmon *h, size_t i)
 	h->pend[i] = h->pend[--h->n_pend];
 }
 
-void vmon__pending_start(struct vmon *h, const struct vmon_event *ev)
+void vmon__pending_start(struct vmon *h, struct vmon_event *ev)
 {
 	struct vmon_pending *p;
 	size_t i;
@@ -104,7 +104,7 @@ void vmon__pending_free(struct vmon *h)
 	size_t i;
 
 	for (i = 0; i < h->n_pend; i++)
-		vmon__report_free(h->pend[i].ev.trigger.report);
+		vmon_report_free(h->pend[i].ev.trigger.report);
 	h->n_pend = 0;
 }
 

@@ -43,16 +43,17 @@ static struct vmon_event *queue_slot(struct vmon *h)
 static void event_free(struct vmon_event *ev)
 {
 	if (ev->type == VMON_EV_TRIGGER)
-		vmon__report_free(ev->trigger.report);
+		vmon_report_free(ev->trigger.report);
 	ev->trigger.report = NULL;
 }
 
 /*
- * Queue ev (if not NULL), preceded by a LOST event when lost is set
- * (lost_count 0: the number is unknown).  Events the full queue could not
- * take are reported as lost before the next one that fits.
+ * Queue ev (if not NULL; its report goes with it), preceded by a LOST
+ * event when lost is set (lost_count 0: the number is unknown).  Events
+ * the full queue could not take are reported as lost before the next one
+ * that fits.
  */
-static void queue_event(struct vmon *h, const struct vmon_event *ev,
+static void queue_event(struct vmon *h, struct vmon_event *ev,
 			bool lost, uint64_t lost_count)
 {
 	size_t need = (lost || h->queue_dropped) ? 1 + !!ev : !!ev;
@@ -61,7 +62,7 @@ static void queue_event(struct vmon *h, const struct vmon_event *ev,
 		if (!queue_grow(h)) {
 			h->queue_dropped += !!ev + lost_count;
 			if (ev)
-				event_free((struct vmon_event *)ev);
+				event_free(ev);
 			return;
 		}
 	if (lost || h->queue_dropped) {
@@ -75,7 +76,7 @@ static void queue_event(struct vmon *h, const struct vmon_event *ev,
 		*queue_slot(h) = *ev;
 }
 
-void vmon__queue(struct vmon *h, const struct vmon_event *ev)
+void vmon__queue(struct vmon *h, struct vmon_event *ev)
 {
 	queue_event(h, ev, false, 0);
 }

@@ -125,11 +125,12 @@ VMON_INTERNAL const char *vmon__attr_name(int type);
 VMON_INTERNAL void vmon__notify(struct vmon *h, struct nlmsghdr *nlh,
 			       struct nlattr **tb, int cmd);
 VMON_INTERNAL bool vmon__pop(struct vmon *h, struct vmon_event *ev);
-VMON_INTERNAL void vmon__queue(struct vmon *h, const struct vmon_event *ev);
+/* Queues ev, which takes its report along. */
+VMON_INTERNAL void vmon__queue(struct vmon *h, struct vmon_event *ev);
 VMON_INTERNAL void vmon__queue_free(struct vmon *h);
 
 /* assemble.c */
-VMON_INTERNAL void vmon__pending_start(struct vmon *h, const struct vmon_event *ev);
+VMON_INTERNAL void vmon__pending_start(struct vmon *h, struct vmon_event *ev);
 VMON_INTERNAL void vmon__snapshot_part(struct vmon *h, struct nlmsghdr *nlh,
 				       struct nlattr **tb, int cmd);
 VMON_INTERNAL void vmon__pending_overrun(struct vmon *h);

@@ -1,4 +1,4 @@
-/* libvmon reports: freeing a trigger's assembled snapshot. */
+/* libvmon reports: looking up and freeing a trigger's assembled snapshot. */
 #include <stdlib.h>
 
 #include "symbolize.h"
@@ -20,6 +20,7 @@ static void task_free(struct vmon_task *t)
 	free(t->cgroup);
 	free(t->stack);
 	free(t->kstack);
+	free((char *)t->unwind_error);
 	frames_free(t->user, t->n_user);
 	frames_free(t->kernel, t->n_kernel);
 }
@@ -36,7 +37,18 @@ static void process_free(struct vmon_process *p)
 	free(p->maps);
 }
 
-void vmon__report_free(struct vmon_report *r)
+const struct vmon_process *vmon_report_process(const struct vmon_report *r,
+					       pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_procs; i++)
+		if (r->procs[i].pid == pid)
+			return &r->procs[i];
+	return NULL;
+}
+
+void vmon_report_free(struct vmon_report *r)
 {
 	size_t i;
 

@@ -14,13 +14,10 @@ VMON_INTERNAL void vmon__symcache_free(struct vmon_symcache *c);
  * Fill every task's user and kernel frames (and unwind_error) from its
  * captured registers, stack bytes and kernel addresses, with the mappings
  * of its process (r->procs, matched by pid).  Frame strings are each
- * malloc'd and belong to the report (vmon__report_free frees them).
+ * malloc'd and belong to the report (vmon_report_free frees them).
  * Never fails as a whole: what cannot be unwound or named stays raw.
  */
 VMON_INTERNAL void vmon__report_symbolize(struct vmon_symcache *c,
 					  struct vmon_report *r);
-
-/* Frees a report with everything it points to. */
-VMON_INTERNAL void vmon__report_free(struct vmon_report *r);
 
 #endif /* VMON_SYMBOLIZE_H */

@@ -411,6 +411,7 @@ static void unwind_task(struct vmon_symcache *c, const struct vmon_process *p,
 	struct vmon_session *s = p && p->n_maps ? session_get(c, p) : NULL;
 	struct vmon_frame *f, *shrunk;
 	struct walk w = { .s = s };
+	const char *why = NULL;
 	size_t i, n = 0;
 	int rc, err = 0;
 
@@ -425,15 +426,15 @@ static void unwind_task(struct vmon_symcache *c, const struct vmon_process *p,
 			err = dwfl_errno();
 		s->task = NULL;
 		if (w.n == VMON_MAX_FRAMES)
-			t->unwind_error = "too many frames";
+			why = "too many frames";
 		else if (w.bad_frame)
-			t->unwind_error = "libdwfl gave a frame without a pc";
+			why = "libdwfl gave a frame without a pc";
 		else if (w.n == 0)
-			t->unwind_error = dwfl_errmsg(err);
+			why = dwfl_errmsg(err);
 		else if (rc < 0 || s->read_failed)
-			t->unwind_error = stop_reason(s, t, &w, err);
+			why = stop_reason(s, t, &w, err);
 	} else {
-		t->unwind_error = !p || !p->n_maps ?
+		why = !p || !p->n_maps ?
 			"no executable mappings known for the process" :
 			s ? s->error : "out of memory";
 	}
@@ -446,22 +447,13 @@ static void unwind_task(struct vmon_symcache *c, const struct vmon_process *p,
 	for (i = 0; i < w.n && n < VMON_MAX_FRAMES; i++)
 		n += vmon__pc_frames(s ? s->dwfl : NULL, w.pc[i], w.activation[i],
 				     f + n, VMON_MAX_FRAMES - n);
-	if (t->unwind_error && n && i == w.n && is_stack_bottom(f[n - 1].symbol))
-		t->unwind_error = NULL;
+	if (why && n && i == w.n && is_stack_bottom(f[n - 1].symbol))
+		why = NULL;
+	/* A copy: libdwfl's messages may live in a buffer it reuses. */
+	t->unwind_error = why ? strdup(why) : NULL;
 	shrunk = realloc(f, n * sizeof(*f));
 	t->user = shrunk ? shrunk : f;
 	t->n_user = n;
-}
-
-static const struct vmon_process *find_process(const struct vmon_report *r,
-					       pid_t pid)
-{
-	size_t i;
-
-	for (i = 0; i < r->n_procs; i++)
-		if (r->procs[i].pid == pid)
-			return &r->procs[i];
-	return NULL;
 }
 
 void vmon__report_symbolize(struct vmon_symcache *c, struct vmon_report *r)
@@ -479,6 +471,6 @@ void vmon__report_symbolize(struct vmon_symcache *c, struct vmon_report *r)
 		}
 		vmon__kernel_frames(c->ks, t);
 		if (t->has_regs)
-			unwind_task(c, find_process(r, t->pid), t);
+			unwind_task(c, vmon_report_process(r, t->pid), t);
 	}
 }

@@ -149,7 +149,7 @@ struct vmon_task {
 	size_t n_user;
 	struct vmon_frame *kernel;
 	size_t n_kernel;
-	const char *unwind_error;	/* why the user stack stops where it does */
+	const char *unwind_error;	/* why the user stack stops short; NULL if it did not */
 };
 
 struct vmon_report {
@@ -252,6 +252,15 @@ const char *vmon_op_symbol(enum vmon_op op);		/* ">", "<", ... */
 const char *vmon_gone_reason_name(enum vmon_gone_reason r);	/* "exit", ... */
 const char *vmon_version(void);
 const char *vmon_scope_name(enum vmon_scope s);		/* "process", ... */
+
+/*
+ * Reports: the process entry of pid in r (NULL if none), and freeing a
+ * report built by the caller (every string and array malloc'd, as the
+ * library's own); the library frees the reports it delivers.
+ */
+const struct vmon_process *vmon_report_process(const struct vmon_report *r,
+					       pid_t pid);
+void vmon_report_free(struct vmon_report *r);
 
 
 #ifdef __cplusplus

@@ -644,10 +644,28 @@ static void test_snapshot_assembly(void)
 	check_u64("snapshot: map pgoff", r->procs[0].maps[0].pgoff, 0x1000);
 	check_int("snapshot: tasks_omitted", r->tasks_omitted, 2);
 	check("snapshot: complete", !r->incomplete, "marked incomplete");
-	vmon__report_free(r);
+	vmon_report_free(r);
 out:
 	expect_empty("snapshot: nothing else queued", h);
 	vmon_close(h);
+}
+
+/*
+ * The next event must be trigger seq with a report marked incomplete that
+ * holds n_tasks tasks.
+ */
+static void expect_incomplete(const char *name, struct vmon *h, uint64_t seq,
+			      size_t n_tasks)
+{
+	struct vmon_event ev = pop(h);
+	const struct vmon_report *r = ev.type == VMON_EV_TRIGGER ? ev.trigger.report : NULL;
+
+	check(name, r && ev.trigger.seq == seq && r->incomplete && r->n_tasks == n_tasks,
+	      "type %d seq %" PRIu64 " report %s, %zu tasks", (int)ev.type,
+	      ev.trigger.seq, !r ? "none" : r->incomplete ? "incomplete" : "complete",
+	      r ? r->n_tasks : 0);
+	if (ev.type == VMON_EV_TRIGGER)
+		vmon_report_free(ev.trigger.report);
 }
 
 /* What is missing makes the report incomplete, never lost or wrong. */
@@ -661,42 +679,23 @@ static void test_snapshot_incomplete(void)
 	feed(h, snap_event_msg(7, 1), NULL);
 	feed(h, task_msg(7, 1, 1234, 8), NULL);
 	feed(h, end_msg(7, 1, 2, 0, 0), NULL);
-	ev = pop(h);
-	check("incomplete: a task missing", ev.type == VMON_EV_TRIGGER &&
-	      ev.trigger.report && ev.trigger.report->incomplete, "not marked");
-	if (ev.type == VMON_EV_TRIGGER)
-		vmon__report_free(ev.trigger.report);
+	expect_incomplete("incomplete: a task missing", h, 1, 1);
 
 	/* The kernel could not send a part. */
 	feed(h, snap_event_msg(7, 2), NULL);
 	feed(h, end_msg(7, 2, 0, 0, 1), NULL);
-	ev = pop(h);
-	check("incomplete: parts dropped", ev.type == VMON_EV_TRIGGER &&
-	      ev.trigger.report && ev.trigger.report->incomplete, "not marked");
-	if (ev.type == VMON_EV_TRIGGER)
-		vmon__report_free(ev.trigger.report);
+	expect_incomplete("incomplete: parts dropped", h, 2, 0);
 
 	/* No SNAP_END: the next trigger of the watch flushes it. */
 	feed(h, snap_event_msg(7, 3), NULL);
 	feed(h, task_msg(7, 3, 1234, 8), NULL);
 	feed(h, snap_event_msg(7, 4), NULL);
-	ev = pop(h);
-	check("incomplete: flushed by the next trigger", ev.type == VMON_EV_TRIGGER &&
-	      ev.trigger.seq == 3 && ev.trigger.report &&
-	      ev.trigger.report->incomplete && ev.trigger.report->n_tasks == 1,
-	      "type %d seq %" PRIu64, (int)ev.type, ev.trigger.seq);
-	if (ev.type == VMON_EV_TRIGGER)
-		vmon__report_free(ev.trigger.report);
+	expect_incomplete("incomplete: flushed by the next trigger", h, 3, 1);
 
 	/* An overrun while waiting, then time runs out. */
 	vmon__pending_overrun(h);
 	vmon__pending_expire(h, true);
-	ev = pop(h);
-	check("incomplete: overrun, expired", ev.type == VMON_EV_TRIGGER &&
-	      ev.trigger.seq == 4 && ev.trigger.report &&
-	      ev.trigger.report->incomplete, "type %d", (int)ev.type);
-	if (ev.type == VMON_EV_TRIGGER)
-		vmon__report_free(ev.trigger.report);
+	expect_incomplete("incomplete: overrun, expired", h, 4, 0);
 
 	/* Without SNAPSHOT the trigger goes out at once, with no report. */
 	feed(h, event_msg(7, 5, 0), NULL);

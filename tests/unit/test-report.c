@@ -236,7 +236,7 @@ static void test_big_report(void)
 
 	check_event("report text", &ev, FMT_TEXT, big_text);
 	check_event("report folded", &ev, FMT_FOLDED, big_folded);
-	report_free(ev.trigger.report);
+	vmon_report_free(ev.trigger.report);
 }
 
 static void test_small_report(void)
@@ -276,7 +276,7 @@ static void test_small_report(void)
 		    "t;spin;0xffffffff81000000_[k] 1\n");
 
 	/* Nothing captured at all still says so, and ends the block. */
-	report_free(r);
+	vmon_report_free(r);
 	ev.trigger.report = calloc(1, sizeof(*r));
 	check_event("report text empty", &ev, FMT_TEXT,
 		    HEADER "  (no tasks captured)\n\n");
@@ -284,7 +284,7 @@ static void test_small_report(void)
 	check_event("report json empty", &ev, FMT_JSON, TRIG
 		    ",\"tasks\":[],\"chain\":[],\"processes\":[],\"tasks_omitted\":0,"
 		    "\"incomplete\":false}\n");
-	report_free(ev.trigger.report);
+	vmon_report_free(ev.trigger.report);
 
 	/* No report: exactly as before reports existed; folded says nothing. */
 	ev.trigger.report = NULL;
@@ -298,14 +298,14 @@ static void test_round_trip(void)
 	char *json = NULL, *again = NULL, *text = NULL;
 
 	CAPTURE(json, fmt_event(f, &ev, FMT_JSON, 0));
-	report_free(ev.trigger.report);
+	vmon_report_free(ev.trigger.report);
 	if (!read_event("round trip read", json, &back))
 		goto out;
 	CAPTURE(again, fmt_event(f, &back, FMT_JSON, 0));
 	check_str("round trip json", again, json);
 	CAPTURE(text, fmt_event(f, &back, FMT_TEXT, 0));
 	check_str("round trip text", text, big_text);
-	report_free(back.trigger.report);
+	vmon_report_free(back.trigger.report);
 
 	/* Unsigned extremes and a watch without report stay what they were. */
 	ev = trigger(NULL);

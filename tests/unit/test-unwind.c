@@ -278,7 +278,7 @@ static void capture_free(struct capture *cap)
 	free(cap->stack);
 }
 
-/* A one-task report, allocated the way vmon__report_free() frees it. */
+/* A one-task report, allocated the way vmon_report_free() frees it. */
 static struct vmon_report *make_report(const struct capture *cap, bool has_regs,
 				       size_t stack_len, size_t n_maps)
 {
@@ -380,7 +380,7 @@ static void check_reuse(struct vmon_symcache *c, const struct target *tg,
 	      r->tasks[0].n_user == n_user,
 	      "%lu Dwfls before, %lu after; %zu frames, first time %zu", before,
 	      vmon__symcache_dwfls_created(c), r->tasks[0].n_user, n_user);
-	vmon__report_free(r);
+	vmon_report_free(r);
 }
 
 /* Inputs that must not crash, and what they give. */
@@ -394,7 +394,7 @@ static void check_bad_input(struct vmon_symcache *c, const struct capture *cap)
 	t = &r->tasks[0];
 	check("unwind:no-regs", !t->user && t->n_user == 0 && !t->unwind_error,
 	      "%zu user frames, error '%s'", t->n_user, t->unwind_error);
-	vmon__report_free(r);
+	vmon_report_free(r);
 
 	r = make_report(cap, true, 0, cap->n_maps);
 	vmon__report_symbolize(c, r);
@@ -403,7 +403,7 @@ static void check_bad_input(struct vmon_symcache *c, const struct capture *cap)
 	      t->user[0].addr == cap->regs[VMON_REG_IP] && t->user[0].symbol &&
 	      t->unwind_error && !strcmp(t->unwind_error, STACK_ENDS),
 	      "%zu user frames, error '%s'", t->n_user, t->unwind_error);
-	vmon__report_free(r);
+	vmon_report_free(r);
 
 	/* Cut inside the chain: the frames up to there, and why it stops. */
 	r = make_report(cap, true, 64, cap->n_maps);
@@ -413,7 +413,7 @@ static void check_bad_input(struct vmon_symcache *c, const struct capture *cap)
 		   t->unwind_error && !strcmp(t->unwind_error, STACK_ENDS),
 		   "%zu user frames, error '%s'", t->n_user, t->unwind_error))
 		dump_frames(t);
-	vmon__report_free(r);
+	vmon_report_free(r);
 
 	r = make_report(cap, true, cap->stack_len, 0);
 	vmon__report_symbolize(c, r);
@@ -421,7 +421,7 @@ static void check_bad_input(struct vmon_symcache *c, const struct capture *cap)
 	check("unwind:no-maps", t->n_user == 1 && !t->user[0].symbol &&
 	      t->user[0].addr == cap->regs[VMON_REG_IP] && t->unwind_error,
 	      "%zu user frames, error '%s'", t->n_user, t->unwind_error);
-	vmon__report_free(r);
+	vmon_report_free(r);
 
 	r = make_report(cap, true, cap->stack_len, 1);
 	free(r->procs[0].maps[0].path);
@@ -430,7 +430,7 @@ static void check_bad_input(struct vmon_symcache *c, const struct capture *cap)
 	t = &r->tasks[0];
 	check("unwind:missing-file", t->n_user == 1 && t->unwind_error,
 	      "%zu user frames, error '%s'", t->n_user, t->unwind_error);
-	vmon__report_free(r);
+	vmon_report_free(r);
 }
 
 /* Run one target to its sleep and capture it; false (a line printed) if it cannot. */
@@ -488,7 +488,7 @@ static void test_targets(struct vmon_symcache *c)
 			vmon__report_symbolize(c, r);
 			check_chain(&targets[i], &r->tasks[0]);
 			check_reuse(c, &targets[i], &cap, r->tasks[0].n_user);
-			vmon__report_free(r);
+			vmon_report_free(r);
 			if (!kept.stack) {
 				kept = cap;
 				continue;
