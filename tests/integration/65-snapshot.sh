@@ -294,3 +294,35 @@ test_report_spinning_thread() {
 		assert_match "$frames" '^main ' "main in the spinner's stack"
 	fi
 }
+
+# `vmon report` turns a real saved --json report back into text and folded stacks.
+test_vmon_report_reads_saved_json() {
+	local src=tests/targets/vmon-stack.c
+	stack_report "$TMP/w" vmon-stack --
+	run "$VMON" report "$TMP/w"
+	assert_eq "$RC" 0 "vmon report: $ERR"
+	assert_match "$OUT" "watch [0-9]+ pid $T_PID .*: 151 > 150" "header"
+	assert_match "$OUT" "#~ .*level3\+0x[0-9a-f]+ .*vmon-stack.c:$(marker_line $src sleep)" "#~ level3"
+	assert_match "$OUT" '#\^ +1 ' "#^ pid 1"
+	run "$VMON" report --folded "$TMP/w"
+	assert_eq "$RC" 0 "vmon report --folded: $ERR"
+	assert_match "$OUT" '^vmon-stack;.*main;level1;level2;level2_inline;level3;.*_\[k\] 1$' "folded"
+	printf '{"type":"trigger","watch_id":\n' >"$TMP/bad"
+	run "$VMON" report "$TMP/bad"
+	assert_eq "$RC" 1 "vmon report on a malformed line"
+	assert_match "$ERR" 'line 1' "the malformed line named"
+}
+
+# Nonsense options are usage errors (status 2) that add no watch.
+test_snapshot_options_refused() {
+	start_target
+	run "$VMON" watch --pid "$T_PID" --addr "$T_ADDR" --len 4 --gt 1 --scope everything
+	assert_eq "$RC" 2 "--scope everything"
+	assert_match "$ERR" 'not process, system or none' "--scope message"
+	run "$VMON" watch --pid "$T_PID" --addr "$T_ADDR" --len 4 --gt 1 --json --folded
+	assert_eq "$RC" 2 "--json --folded"
+	run "$VMON" config max_tasks lots
+	assert_eq "$RC" 2 "config max_tasks lots"
+	run "$VMON" list --json --pid "$T_PID"
+	assert_eq "$OUT" "" "watches after refused options"
+}

@@ -195,6 +195,14 @@ int main(void)
 	n++, good += check("name too long", m, 0, NULL);
 
 	m = watch(0, 4, VMON_OP_GT);
+	nla_put_u8(m, VMON_A_SCOPE, VMON_SCOPE_MAX + 1);
+	n++, good += check("scope out of range", m, 0, NULL);
+
+	m = watch(0, 4, VMON_OP_GT);
+	nla_put_u32(m, VMON_A_SCOPE, VMON_SCOPE_NONE);
+	n++, good += check("scope as a u32", m, 0, NULL);
+
+	m = watch(0, 4, VMON_OP_GT);
 	nla_put_u64(m, VMON_A_INTERVAL_NS, 1);
 	n++, good += check("interval 1 ns", m, 0, NULL);
 
@@ -223,6 +231,14 @@ int main(void)
 	m = start(VMON_CMD_CONFIG_SET);
 	nla_put_u64(m, VMON_A_CFG_MIN_INTERVAL_NS, 0);
 	n++, good += check("min_interval 0", m, 0, NULL);
+
+	m = start(VMON_CMD_CONFIG_SET);
+	nla_put_u32(m, VMON_A_CFG_MAX_TASKS, 0);
+	n++, good += check("max_tasks 0", m, 0, NULL);
+
+	m = start(VMON_CMD_CONFIG_SET);
+	nla_put_u32(m, VMON_A_CFG_STACK_BYTES, VMON_STACK_BYTES_MAX + 1);
+	n++, good += check("stack_bytes past the maximum", m, 0, NULL);
 
 	nl_socket_free(sk);
 	printf("%d of %d as expected\n", good, n);
