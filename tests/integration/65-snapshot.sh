@@ -13,8 +13,29 @@ start_stack() {
 	_start_prog "$BUILD/$prog" "$@"
 }
 
-# stack_report OUT PROG [ARGS...] -- [WATCH ARGS...]: start PROG, watch its value > 150
-# with --json --count 1, let it run its chain, and leave the one report in OUT.
+# settle PROG_ARGS...: let the current target run its chain and wait until it is where the
+# tests look at it: every thread asleep, the main one in clock_nanosleep (or, spinning,
+# running).  The watch comes after: it fires at its first check, so the snapshot never
+# catches the main thread between its system calls.
+settle() {
+	echo go >&"$T_FD"
+	if [[ " $* " == *" spin "* ]]; then
+		_poll 20 _state_is "$T_PID" R || fail "vmon-stack $T_PID never spun"
+		return
+	fi
+	_poll 20 _in_nanosleep "$T_PID" || fail "vmon-stack $T_PID never reached its sleep"
+	_poll 20 _all_sleeping "$T_PID" || fail "the threads of $T_PID never all slept"
+}
+
+# In clock_nanosleep (230) or nanosleep (35), per /proc/PID/syscall.
+_in_nanosleep() {
+	local nr
+	read -r nr _ <"/proc/$1/syscall" || return 1
+	[ "$nr" = 230 ] || [ "$nr" = 35 ]
+}
+
+# stack_report OUT PROG [ARGS...] -- [WATCH ARGS...]: start PROG, let it run its chain,
+# watch its value > 150 with --json --count 1, and leave the one report in OUT.
 stack_report() {
 	local out=$1 prog=$2 args=()
 	shift 2
@@ -24,10 +45,9 @@ stack_report() {
 	done
 	shift
 	start_stack "$prog" "${args[@]}"
+	settle "${args[@]}"
 	start_watch "$out" --pid "$T_PID" --addr "$T_ADDR" --len 4 --gt 150 --json \
 		--count 1 --timeout 60s "$@"
-	_poll 20 listed_for "$T_PID" || fail "the watch never showed in vmon list: $(cat "$out.err")"
-	echo go >&"$T_FD"
 	wait_triggers 30 "$out" 1
 	wait_exit 30 "$W_PID"
 }
@@ -116,9 +136,8 @@ test_report_task_kernel_stack_and_ancestry() {
 test_report_text() {
 	local src=tests/targets/vmon-stack.c
 	start_stack vmon-stack
+	settle
 	start_watch "$TMP/w" --pid "$T_PID" --addr "$T_ADDR" --len 4 --gt 150 --count 1 --timeout 60s
-	_poll 20 listed_for "$T_PID" || fail "no watch: $(cat "$TMP/w.err")"
-	echo go >&"$T_FD"
 	wait_exit 30 "$W_PID"
 	cat "$TMP/w"
 	assert_match "$(head -n 1 "$TMP/w")" "watch [0-9]+ pid $T_PID .*: 151 > 150" "header"
@@ -132,10 +151,9 @@ test_report_text() {
 # --folded: one line per stack, outermost first, kernel frames marked, then a count.
 test_report_folded() {
 	start_stack vmon-stack
+	settle
 	start_watch "$TMP/w" --pid "$T_PID" --addr "$T_ADDR" --len 4 --gt 150 --count 1 \
 		--timeout 60s --folded
-	_poll 20 listed_for "$T_PID" || fail "no watch: $(cat "$TMP/w.err")"
-	echo go >&"$T_FD"
 	wait_exit 30 "$W_PID"
 	cat "$TMP/w"
 	assert_eq "$(grep -c . "$TMP/w")" 1 "folded lines (one thread)"
@@ -145,10 +163,12 @@ test_report_folded() {
 # Symbolized from the files after the target has gone: the maps came with the event.
 test_report_after_target_exit() {
 	start_stack vmon-stack
-	start_watch "$TMP/w" --pid "$T_PID" --addr "$T_ADDR" --len 4 --gt 150 --json --timeout 60s
+	settle
+	# The first check comes one interval after the add: time to stop the reader first.
+	start_watch "$TMP/w" --pid "$T_PID" --addr "$T_ADDR" --len 4 --gt 150 --json \
+		--interval 3s --timeout 60s
 	_poll 20 listed_for "$T_PID" || fail "no watch: $(cat "$TMP/w.err")"
 	kill -STOP "$W_PID"
-	echo go >&"$T_FD"
 	_poll 20 _hits_of "$T_PID" || fail "the watch never fired"
 	kill -9 "$T_PID"
 	_poll 20 _gone "$T_PID" || fail "target $T_PID did not exit"
@@ -192,7 +212,18 @@ test_scope_system_running_and_blocked() {
 	assert_match "$(jq -r '.tasks[] | "\(.pid) \(.state)"' <<<"$ev")" "^$dpid D$" "the vfork parent, uninterruptible"
 	assert_match "$(jq -r --argjson p "$dpid" '.tasks[] | select(.pid == $p) | .kernel_stack[].symbol' <<<"$ev")" \
 		'vfork' "the D task's kernel stack"
-	assert_no_match "$(jq -r '.tasks[] | .state' <<<"$ev" | sort -u)" '^[^RDS]$' "states other than R, D (and S for the watched process)"
+	# Only the busy ones: far from every task on the system (they may have slept or
+	# exited between selection and capture, so their states prove nothing).
+	local all=(/proc/[0-9]*/task/*) n
+	n=$(jq '[.tasks[] | select(.flags | index("watched") == null)] | length' <<<"$ev")
+	[ "$n" -lt $((${#all[@]} / 2)) ] || fail "$n of ${#all[@]} tasks captured: not only the busy ones"
+}
+
+_all_sleeping() {
+	local d
+	for d in /proc/"$1"/task/*; do
+		_state_is "$1/task/${d##*/}" S || return 1
+	done
 }
 
 _state_is() {

@@ -249,7 +249,8 @@ to_ns() {
 }
 
 # cfg KEY: $CFG = the value of KEY as "vmon config KEY" shows it, usable to set it again
-# ("1000000ns" for durations shown as "1ms (1000000 ns)", else the last word: "65536");
+# ("1000000ns" for durations shown as "1ms (1000000 ns)", "16384" for sizes shown as
+# "16384 (16 KiB)", else the last word: "65536");
 # $CFG_NS = durations in nanoseconds.
 cfg() {
 	run "$VMON" config "$1"
@@ -257,6 +258,9 @@ cfg() {
 	if [[ $OUT =~ \(([0-9]+)[[:space:]]*ns\) ]]; then
 		CFG_NS=${BASH_REMATCH[1]}
 		CFG=${CFG_NS}ns
+	elif [[ $OUT =~ ([0-9]+)[[:space:]]+\([0-9]+[[:space:]]*KiB\) ]]; then
+		CFG=${BASH_REMATCH[1]}	# a size: "16384 (16 KiB)"
+		CFG_NS=$CFG
 	else
 		CFG=${OUT%"${OUT##*[![:space:]]}"}
 		CFG=${CFG##*[[:space:]=:]}

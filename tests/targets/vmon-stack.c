@@ -80,14 +80,15 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* Before the pid line: a test can wait for the thread to block. */
+	if (thread && pthread_create(&t, NULL, waiter, NULL)) {
+		fprintf(stderr, "vmon-stack: pthread_create failed\n");
+		return 1;
+	}
 	printf("pid=%d addr=0x%lx\n", (int)getpid(),
 	       (unsigned long)&vmon_stack_value);
 	fflush(stdout);
 	if (!fgets(line, sizeof(line), stdin))
 		line[0] = '\0';
-	if (thread && pthread_create(&t, NULL, waiter, NULL)) {
-		fprintf(stderr, "vmon-stack: pthread_create failed\n");
-		return 1;
-	}
 	return level1(argc) == 42; /* @level1-call */
 }
