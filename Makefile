@@ -39,6 +39,7 @@ $(BUILD):
 include lib/lib.mk
 include cli/cli.mk
 include tests/tests.mk
+include tools/install.mk
 
 # Install what the build and tests need (Debian), then run everything.
 deps:

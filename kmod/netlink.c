@@ -14,7 +14,7 @@ bool vmon_caller_admin(const struct sk_buff *skb)
 
 static kuid_t vmon_caller_uid(const struct sk_buff *skb)
 {
-	return sock_i_uid(NETLINK_CB(skb).sk);
+	return vmon_sock_uid(NETLINK_CB(skb).sk);
 }
 
 /* Listing and deleting: your own user's watches, or any with CAP_SYS_ADMIN. */

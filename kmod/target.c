@@ -146,10 +146,18 @@ int vmon_pin(struct mm_struct *mm, u64 addr, bool initial, struct page **page,
 		}
 		flags |= FOLL_WRITE;
 	} else {
-		flags |= FOLL_NOFAULT;
+		flags |= VMON_FOLL_NOFAULT;
 	}
 
 	n = vmon_pin_user_page(mm, addr & PAGE_MASK, flags, page);
+	/*
+	 * The shared zero page is what a read finds where anonymous memory
+	 * was discarded (faulted in where FOLL_NOFAULT is missing): gone.
+	 */
+	if (n == 1 && !initial && is_zero_pfn(page_to_pfn(*page))) {
+		unpin_user_page(*page);
+		n = -EFAULT;
+	}
 	if (n == 1)
 		return 0;
 	vmon_errf(extack, "cannot pin address %#llx in pid %d (error %ld)",

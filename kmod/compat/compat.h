@@ -12,6 +12,7 @@
 #include <linux/netlink.h>
 #include <linux/sched.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 #ifdef VMON_HAVE_LINUX_UNALIGNED
 #include <linux/unaligned.h>
 #else
@@ -28,6 +29,13 @@ static inline long vmon_pin_user_page(struct mm_struct *mm, unsigned long addr,
 	return pin_user_pages_remote(mm, addr, 1, gup_flags, page, NULL);
 #endif
 }
+
+/* A re-check only looks at the page tables (5.16+); see vmon_pin(). */
+#ifdef VMON_HAVE_FOLL_NOFAULT
+#define VMON_FOLL_NOFAULT	FOLL_NOFAULT
+#else
+#define VMON_FOLL_NOFAULT	0
+#endif
 
 static inline void vmon_hrtimer_setup(struct hrtimer *t,
 				      enum hrtimer_restart (*fn)(struct hrtimer *))
@@ -49,6 +57,16 @@ static inline struct vm_area_struct *vma_lookup(struct mm_struct *mm,
 	return vma && addr >= vma->vm_start ? vma : NULL;
 }
 #endif
+
+/* The user that opened a socket. */
+static inline kuid_t vmon_sock_uid(struct sock *sk)
+{
+#ifdef VMON_HAVE_SK_UID
+	return sk_uid(sk);
+#else
+	return sock_i_uid(sk);
+#endif
+}
 
 /* The scheduler state word was renamed __state in 5.14. */
 static inline unsigned int vmon_task_state(struct task_struct *t)
@@ -114,6 +132,22 @@ char *vmon_errbuf(void);
 	vmon_errf(extack, fmt, ##__VA_ARGS__);				\
 	NL_SET_BAD_ATTR(extack, attr);					\
 } while (0)
+
+/*
+ * A required attribute is missing.  Since 6.0 the extack names it
+ * (NLMSGERR_ATTR_MISS_TYPE); before, the message has to.
+ */
+#ifndef GENL_REQ_ATTR_CHECK
+#define GENL_REQ_ATTR_CHECK(info, attr) ({				\
+	struct genl_info *__info = (info);				\
+	bool __missing = !__info->attrs[attr];				\
+									\
+	if (__missing)							\
+		vmon_errf(__info->extack,				\
+			  "required attribute %u is missing", attr);	\
+	__missing;							\
+})
+#endif
 
 /* Strict validation of every command, including the header's reserved bits. */
 #ifdef VMON_HAVE_GENL_RESV_START_OP
