@@ -49,6 +49,11 @@ check: deps
 	$(MAKE) all tests-build
 	tests/run
 
+# Build and guest suite on 5.10, 6.1, 6.1-rt, 6.12 and the newest kernel (7.x).
+check-matrix: deps
+	$(MAKE) all tests-build
+	tests/matrix
+
 demo: deps
 	$(MAKE) all tests-build
 	tests/vm/demo
@@ -60,4 +65,4 @@ clean:
 	rm -rf $(BUILD)
 	-$(KMAKE) clean 2>/dev/null
 
-.PHONY: all module userspace deps check demo sparse clean
+.PHONY: all module userspace deps check check-matrix demo sparse clean

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* vmon CLI: the command table, exit codes and helpers shared by the commands. */
 #ifndef VMON_CLI_H
 #define VMON_CLI_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* vmon config: show the module's settings, or change one. */
 #include <getopt.h>
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* vmon list: the watches the kernel lets us see, as a table or JSON lines. */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* vmon listen: subscribe to every watch's events and print those that match. */
 #include <errno.h>
 #include <getopt.h>

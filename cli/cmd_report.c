@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* vmon report: saved `vmon watch/listen --json` events back as text reports or folded stacks. */
 #include <errno.h>
 #include <getopt.h>

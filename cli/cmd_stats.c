@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* vmon stats: the module's per-interval statistics, as a table or JSON lines. */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* vmon unwatch: remove watches by ID, all of them, or those on one process. */
 #include <getopt.h>
 #include <stdio.h>

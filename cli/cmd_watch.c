@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* vmon watch: add one watch, then print its events (or detach and print its ID). */
 #include <getopt.h>
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* vmon CLI output: text and JSON for events, watch lists and statistics. */
 #include <inttypes.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* vmon CLI output: text and JSON for events, watch lists and statistics. */
 #ifndef VMON_CLI_FORMAT_H
 #define VMON_CLI_FORMAT_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* vmon CLI JSON reader: one strict RFC 8259 document into a tree of values. */
 #include <errno.h>
 #include <stdarg.h>

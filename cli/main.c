@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* vmon CLI entry point: the command table, global --help/--version, `vmon help CMD`. */
 #include <stdio.h>
 #include <string.h>

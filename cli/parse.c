@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* vmon CLI argument parsing: numbers, thresholds, durations, with checked ranges. */
 #include <limits.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* vmon CLI argument parsing: numbers, thresholds, durations, with checked ranges. */
 #ifndef VMON_CLI_PARSE_H
 #define VMON_CLI_PARSE_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* vmon CLI trigger reports: what the printers and the reader share. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* vmon CLI trigger reports: text blocks, JSON members, folded stacks, and reports read back. */
 #ifndef VMON_CLI_REPORT_H
 #define VMON_CLI_REPORT_H

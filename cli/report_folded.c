@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* vmon CLI trigger reports as folded stacks: a line per task, for flame graph tools. */
 #include <inttypes.h>
 

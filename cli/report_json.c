@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* vmon CLI trigger reports as JSON: the members a trigger's object gains. */
 #include <inttypes.h>
 

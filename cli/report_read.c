@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* vmon CLI saved events read back: a `--json` line into struct vmon_event and its report. */
 #include <inttypes.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* vmon CLI trigger reports as text: a block per task, columns aligned across the report. */
 #include <inttypes.h>
 #include <stdlib.h>

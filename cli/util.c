@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* vmon CLI helpers: error reporting, opening the handle, the event loop. */
 #include <errno.h>
 #include <getopt.h>

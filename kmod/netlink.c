@@ -376,9 +376,18 @@ static const struct genl_ops vmon_ops[] = {
 	},
 };
 
+/*
+ * The events group exists only where joining it can be limited to
+ * CAP_SYS_ADMIN (compat.h): elsewhere any user could read every snapshot.
+ */
+#ifdef VMON_MCAST_RESTRICTED
 static const struct genl_multicast_group vmon_mcgrps[] = {
 	{ .name = VMON_MCGRP_EVENTS, .flags = VMON_MCAST_FLAGS },
 };
+#define VMON_FAMILY_MCGRPS .mcgrps = vmon_mcgrps, .n_mcgrps = ARRAY_SIZE(vmon_mcgrps),
+#else
+#define VMON_FAMILY_MCGRPS
+#endif
 
 struct genl_family vmon_family __ro_after_init = {
 	.name = VMON_GENL_NAME,
@@ -389,8 +398,7 @@ struct genl_family vmon_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = vmon_ops,
 	.n_ops = ARRAY_SIZE(vmon_ops),
-	.mcgrps = vmon_mcgrps,
-	.n_mcgrps = ARRAY_SIZE(vmon_mcgrps),
+	VMON_FAMILY_MCGRPS
 	VMON_GENL_RESV_START_OP
 };
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* libvmon snapshots: put a trigger's parts (TASK, STACK, PROCESS, SNAP_END) together. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* libvmon module-wide settings and per-interval statistics. */
 #include <errno.h>
 #include <stdlib.h>

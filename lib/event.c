@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* libvmon events: decode notifications, account for lost ones, queue and deliver them. */
 #include <errno.h>
 #include <poll.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* libvmon handle: open, close, error messages, event subscription. */
 #include <errno.h>
 #include <stdio.h>
@@ -207,8 +208,7 @@ int vmon_subscribe(struct vmon *h)
 		return 0;
 	if (h->mcgrp < 0)
 		return vmon__seterr(h, -EOPNOTSUPP,
-				    "the vmon module has no \"%s\" multicast group",
-				    VMON_MCGRP_EVENTS);
+				    "this kernel cannot limit multicast listeners to CAP_SYS_ADMIN (GENL_MCAST_CAP_SYS_ADMIN: Linux 6.7, or a 6.1/6.6 stable kernel with it), so vmon offers no events group; each watch's owner still gets its events ('vmon watch')");
 	/* setsockopt directly: libnl would fold EPERM and EACCES together. */
 	if (setsockopt(h->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &h->mcgrp,
 		       sizeof(h->mcgrp)) < 0) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libvmon internals: the handle, one request in flight, and shared helpers. */
 #ifndef VMON_INTERNAL_H
 #define VMON_INTERNAL_H

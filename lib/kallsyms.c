@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* libvmon kernel symbols: /proc/kallsyms loaded once, and kernel frames named from it. */
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* libvmon names: comparison operators, reasons a watch ended, scopes, the version. */
 #include "internal.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* libvmon reports: looking up and freeing a trigger's assembled snapshot. */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* libvmon request path: send a request, read until its ACK or DONE, decode errors. */
 #include <errno.h>
 #include <stdlib.h>

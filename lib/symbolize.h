@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libvmon internals: offline unwinding and symbolization of a trigger's report. */
 #ifndef VMON_SYMBOLIZE_H
 #define VMON_SYMBOLIZE_H

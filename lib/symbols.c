@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* libvmon symbolization: function, line and inlined calls at a user pc. */
 #include <dwarf.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libvmon internals: the parts of unwinding and symbolization, for lib/ and tests. */
 #ifndef VMON_UNWIND_INTERNAL_H
 #define VMON_UNWIND_INTERNAL_H

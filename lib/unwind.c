@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* libvmon unwinding: user stacks from captured registers and stack bytes, with libdwfl. */
 #include <fcntl.h>
 #include <gelf.h>

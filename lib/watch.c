@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* libvmon watches: add, delete and list. */
 #include <errno.h>
 #include <limits.h>

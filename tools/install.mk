@@ -36,7 +36,7 @@ install-user: userspace
 		$(DESTDIR)$(INCLUDEDIR)/linux $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man3 \
 		$(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(UNITDIR)
 	$(INSTALL) -m 755 $(BUILD)/vmon $(DESTDIR)$(BINDIR)/vmon
-	$(INSTALL) -m 644 $(BUILD)/$(LIB_SONAME) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
+	$(INSTALL) -m 755 $(BUILD)/$(LIB_SONAME) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
 	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libvmon.so
 	$(INSTALL) -m 644 $(BUILD)/libvmon.a $(DESTDIR)$(LIBDIR)/libvmon.a
 	$(INSTALL) -m 644 $(BUILD)/vmon.pc $(DESTDIR)$(LIBDIR)/pkgconfig/vmon.pc

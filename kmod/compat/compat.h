@@ -158,14 +158,13 @@ char *vmon_errbuf(void);
 
 /*
  * Snapshots of arbitrary processes are sensitive: the events group is
- * multicast only where the kernel can restrict joining to CAP_SYS_ADMIN.
- * Elsewhere owners still receive their own watches' events by unicast.
+ * multicast only where the kernel can restrict joining to CAP_SYS_ADMIN
+ * (6.7, and 6.1/6.6 stable backports).  Elsewhere the family registers no
+ * group; owners still receive their own watches' events by unicast.
  */
 #ifdef GENL_MCAST_CAP_SYS_ADMIN
 #define VMON_MCAST_RESTRICTED
 #define VMON_MCAST_FLAGS GENL_MCAST_CAP_SYS_ADMIN
-#else
-#define VMON_MCAST_FLAGS 0
 #endif
 
 #endif /* _VMON_COMPAT_H */

@@ -36,6 +36,7 @@ test_nobody_watches_own_process() {
 }
 
 test_nobody_cannot_listen() {
+	need_events_group
 	run as_nobody "$VMON" listen --timeout 2s
 	assert_eq "$RC" 1 "exit status (stdout: $OUT, stderr: $ERR)"
 	assert_match "$ERR" "$PERM_RE" "stderr"

@@ -277,6 +277,7 @@ test_stack_bytes_64k() {
 TIMEOUT_test_event_storm_bounded=240
 test_event_storm_bounded() {
 	local n=200 before during lost
+	need_events_group
 	start_multi "$n"
 	# Every watch fires every 10 ms: far more than a stopped listener's 4 MiB holds.
 	cfg_set_restore default_cooldown 10ms

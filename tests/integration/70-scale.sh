@@ -86,14 +86,19 @@ test_scale() {
 		echo "scale: group $iv ns: $n watches, $((f2 - f1)) ticks in 2 s, longest tick $(_stats_field "$s2" "$iv" ns_max) ns" >&2
 	done
 
-	# One variable of the 8000 crosses its threshold.
+	# One variable of the 8000 crosses its threshold (heard by a listener, where
+	# the kernel lets the module have one).
 	use_target 5
 	tcmd "set 4321 2000000"
-	run "$VMON" listen --json --pid "$T_PID" --count 1 --timeout 60s
-	assert_eq "$RC" 0 "vmon listen: $ERR"
-	ev=$(triggers <(printf '%s\n' "$OUT"))
-	assert_field "$ev" value 2000000
-	assert_eq "$(($(jget "$ev" addr)))" $((T_BASE + 4321 * T_STRIDE)) "addr of the event"
+	if have_events_group; then
+		run "$VMON" listen --json --pid "$T_PID" --count 1 --timeout 60s
+		assert_eq "$RC" 0 "vmon listen: $ERR"
+		ev=$(triggers <(printf '%s\n' "$OUT"))
+		assert_field "$ev" value 2000000
+		assert_eq "$(($(jget "$ev" addr)))" $((T_BASE + 4321 * T_STRIDE)) "addr of the event"
+	else
+		echo "scale: no events group on this kernel: the trigger is not listened for" >&2
+	fi
 
 	t0=$(date +%s%N)
 	run "$VMON" unwatch --all

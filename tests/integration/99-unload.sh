@@ -2,7 +2,7 @@
 . "$REPO/tests/integration/targets.sh"
 
 test_unload_and_reload() {
-	local ko=$REPO/kmod/vmon.ko sentinel quiet l params=
+	local ko=$REPO/kmod/vmon.ko sentinel quiet l params= listening
 	[ -r "$ko" ] || fail "no $ko"
 	grep -q '^vmon ' /proc/modules || fail "vmon is not loaded"
 	# Load it again as it was loaded.
@@ -17,10 +17,15 @@ test_unload_and_reload() {
 	detach --pid "$T_PID" --addr "$T_ADDR" --len 4 --gt 1000 --interval 2ms
 	quiet=$WID
 	start_watch "$TMP/w" --pid "$T_PID" --addr "$T_ADDR" --len 8 --gt 1000 --json --interval 1ms
-	"$VMON" listen --json >"$TMP/l" 2>"$TMP/l.err" &
-	l=$!
-	on_exit "kill $l 2>/dev/null"
-	wait_triggers 30 "$TMP/l" 1	# the listener is subscribed
+	# A listener too, where the kernel lets the module have an events group.
+	listening=
+	if have_events_group; then
+		listening=1
+		"$VMON" listen --json >"$TMP/l" 2>"$TMP/l.err" &
+		l=$!
+		on_exit "kill $l 2>/dev/null"
+		wait_triggers 30 "$TMP/l" 1	# the listener is subscribed
+	fi
 	_poll 20 eval '[ "$("$VMON" list --json --pid "$T_PID" | wc -l)" = 3 ]' ||
 		fail "3 watches never listed: $("$VMON" list --json --pid "$T_PID")"
 
@@ -33,10 +38,12 @@ test_unload_and_reload() {
 	assert_field "$GONE" reason unload
 	wait_exit 20 "$W_PID"
 	assert_eq "$RC" 0 "vmon watch exit status after the module went away"
-	wait_gone 20 "$TMP/l" "$quiet"
-	assert_field "$GONE" reason unload
-	wait_gone 20 "$TMP/l" "$sentinel"
-	assert_field "$GONE" reason unload
+	if [ -n "$listening" ]; then
+		wait_gone 20 "$TMP/l" "$quiet"
+		assert_field "$GONE" reason unload
+		wait_gone 20 "$TMP/l" "$sentinel"
+		assert_field "$GONE" reason unload
+	fi
 
 	run "$VMON" list
 	assert_eq "$RC" 3 "vmon list without the module: $OUT $ERR"

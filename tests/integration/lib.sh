@@ -21,6 +21,20 @@ _vmon_end() {
 fail() { _vmon_end 1 FAIL "$@"; }
 skip() { _vmon_end 77 SKIP "$@"; }
 
+# vmon.ko has an events group (for vmon listen) only where the kernel can limit
+# it to CAP_SYS_ADMIN (GENL_MCAST_CAP_SYS_ADMIN; 5.10 cannot).  test_listen checks
+# the refusal there; tests that need a listener skip.
+NO_EVENTS_GROUP_RE='cannot limit multicast listeners to CAP_SYS_ADMIN'
+have_events_group() {
+	local err
+	err=$("$VMON" listen --timeout 1ms 2>&1 >/dev/null) && return 0
+	! grep -q "$NO_EVENTS_GROUP_RE" <<<"$err"
+}
+need_events_group() {
+	have_events_group ||
+		skip "this kernel has no GENL_MCAST_CAP_SYS_ADMIN: vmon.ko offers no events group, so nothing can listen (10-basic:test_listen checks the refusal)"
+}
+
 assert_eq() {
 	[ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"
 }
