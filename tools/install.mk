@@ -77,6 +77,11 @@ uninstall:
 		$(DESTDIR)$(INCLUDEDIR)/linux/vmon.h $(DESTDIR)$(MANDIR)/man8/vmon.8 \
 		$(DESTDIR)$(MANDIR)/man3/libvmon.3 $(DESTDIR)$(COMPLETIONDIR)/vmon \
 		$(DESTDIR)$(UNITDIR)/vmon-listen.service
+	@# The directories install-user made, if they are empty now (deepest first).
+	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(INCLUDEDIR)/linux \
+		$(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(UNITDIR) $(DESTDIR)$(COMPLETIONDIR) 2>/dev/null
+	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(dir $(UNITDIR:/=)) \
+		$(DESTDIR)$(dir $(COMPLETIONDIR:/=)) 2>/dev/null
 	-ldconfig
 
 .PHONY: install install-user install-dkms-src install-dkms uninstall
