@@ -34,6 +34,26 @@ int cmd_report(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 
+/* watch_var.c */
+
+/* vmon watch --var: what the command line says about the variable. */
+struct var_args {
+	const char *expr;
+	const char *op_opt, *value;	/* the comparison, read in the type's terms */
+	bool have_len;			/* spec->len is --len */
+	bool unsigned_given;
+};
+
+/*
+ * Resolve a->expr in spec->pid and set spec's address, length, sign and
+ * threshold from it (and its name to the expression when it has none, in
+ * name).  Returns RC_OK and *var (for vmon_var_free()), or an exit status
+ * after saying why.
+ */
+int watch_var(const char *cmd, const struct var_args *a,
+	      struct vmon_watch_spec *spec, char name[VMON_NAME_MAX],
+	      struct vmon_var **var);
+
 /* util.c */
 
 /* "vmon CMD: message" plus a pointer to `vmon help CMD`; returns RC_USAGE. */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* vmon watch: add one watch, then print its events (or detach and print its ID). */
+/* vmon watch: add a watch by address or variable name, then print its events (or its ID). */
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,7 +12,7 @@
 enum {
 	OPT_GT = 0x100, OPT_LT, OPT_GE, OPT_LE, OPT_EQ, OPT_NE,
 	OPT_COOLDOWN, OPT_NAME, OPT_COUNT, OPT_TIMEOUT, OPT_DETACH, OPT_SCOPE,
-	OPT_FOLDED,
+	OPT_FOLDED, OPT_VAR,
 };
 
 static const struct option opts[] = {
@@ -25,6 +25,7 @@ static const struct option opts[] = {
 	{ "le",		required_argument,	NULL, OPT_LE },
 	{ "eq",		required_argument,	NULL, OPT_EQ },
 	{ "ne",		required_argument,	NULL, OPT_NE },
+	{ "var",	required_argument,	NULL, OPT_VAR },
 	{ "unsigned",	no_argument,		NULL, 'u' },
 	{ "interval",	required_argument,	NULL, 'i' },
 	{ "cooldown",	required_argument,	NULL, OPT_COOLDOWN },
@@ -80,17 +81,45 @@ static int parse_scope(const char *s, enum vmon_scope *out)
 	return -1;
 }
 
+/*
+ * "watching pid 812 0x601040 (4 bytes, signed) > 150 as watch 3", or with
+ * --var what was found: "watching pid 812 counter (int, 4 bytes, signed,
+ * /usr/bin/demo) at 0x55d1c0a01010 > 150 as watch 3".
+ */
+static void banner(const struct vmon_watch_spec *spec, const char *expr,
+		   const struct vmon_var *var, uint32_t id)
+{
+	char th[FMT_NUM_MAX];
+
+	fprintf(stderr, "watching pid %d ", (int)spec->pid);
+	if (var)
+		fprintf(stderr, "%s (%s%s%u byte%s, %s, %s) at ", expr,
+			var->type ? var->type : "", var->type ? ", " : "",
+			spec->len, spec->len == 1 ? "" : "s",
+			spec->is_signed ? "signed" : "unsigned", var->object);
+	fprintf(stderr, "0x%" PRIx64, spec->addr);
+	if (!var)
+		fprintf(stderr, " (%u byte%s, %s)", spec->len,
+			spec->len == 1 ? "" : "s",
+			spec->is_signed ? "signed" : "unsigned");
+	fprintf(stderr, " %s %s as watch %" PRIu32 "; Ctrl-C to stop\n",
+		vmon_op_symbol(spec->op),
+		fmt_value(th, spec->threshold, spec->is_signed), id);
+}
+
 int cmd_watch(int argc, char **argv)
 {
 	const char *cmd = "watch";
 	struct vmon_watch_spec spec = { .is_signed = true };
 	struct watch_ctx ctx = { .mode = FMT_TEXT };
-	const char *value = NULL, *op_opt = NULL;
+	const char *value = NULL, *op_opt = NULL, *expr = NULL;
 	bool have_pid = false, have_addr = false, have_len = false;
 	bool detach = false, have_timeout = false, json = false, folded = false;
+	bool unsigned_given = false;
+	struct vmon_var *var = NULL;
+	char name[VMON_NAME_MAX];
 	uint64_t timeout = 0;
 	char err[PARSE_ERR_MAX];
-	char th[FMT_NUM_MAX];
 	struct vmon *h;
 	int c, rc;
 
@@ -121,8 +150,12 @@ int cmd_watch(int argc, char **argv)
 			op_opt = opts[3 + (c - OPT_GT)].name;
 			value = optarg;
 			break;
+		case OPT_VAR:
+			expr = optarg;
+			break;
 		case 'u':
 			spec.is_signed = false;
+			unsigned_given = true;
 			break;
 		case 'i':
 			if (parse_duration(optarg, &spec.interval_ns, err) < 0)
@@ -172,13 +205,16 @@ int cmd_watch(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-	if (!have_pid || !have_addr || !have_len)
-		return usage_error(cmd, "--%s is required",
-				   !have_pid ? "pid" : !have_addr ? "addr" : "len");
+	if (have_addr && expr)
+		return usage_error(cmd, "give --addr or --var, not both");
+	if (!have_pid || (!have_addr && !expr) || (have_addr && !have_len))
+		return usage_error(cmd, "--%s is required", !have_pid ? "pid" :
+				   have_addr ? "len" : "addr (or --var)");
 	if (!op_opt)
 		return usage_error(cmd, "a comparison is required: --gt, --lt, --ge, --le, --eq or --ne");
-	if (parse_threshold(value, spec.len, spec.is_signed, &spec.threshold,
-			    err) < 0)
+	/* With --var the length and sign the threshold needs come later. */
+	if (!expr && parse_threshold(value, spec.len, spec.is_signed,
+				     &spec.threshold, err) < 0)
 		return usage_error(cmd, "--%s: %s", op_opt, err);
 	if (detach && (ctx.count || have_timeout))
 		return usage_error(cmd, "--detach does not wait for events: drop --%s",
@@ -194,10 +230,19 @@ int cmd_watch(int argc, char **argv)
 	ctx.mode = json ? FMT_JSON : folded ? FMT_FOLDED : FMT_TEXT;
 	spec.detached = detach;
 
+	/* Resolved before the kernel is asked: a typo needs no module. */
+	if (expr) {
+		struct var_args va = { expr, op_opt, value, have_len,
+				       unsigned_given };
+
+		rc = watch_var(cmd, &va, &spec, name, &var);
+		if (rc)
+			return rc;
+	}
 	block_stop_signals();
 	rc = open_vmon(&h);
 	if (rc)
-		return rc;
+		goto out_var;
 	if (vmon_watch_add(h, &spec, &ctx.id) < 0) {
 		rc = fail(h, "cannot add watch");
 		goto out;
@@ -206,13 +251,11 @@ int cmd_watch(int argc, char **argv)
 		printf("%" PRIu32 "\n", ctx.id);
 		goto out;
 	}
-	fprintf(stderr, "watching pid %d 0x%" PRIx64 " (%u byte%s, %s) %s %s as watch %"
-		PRIu32 "; Ctrl-C to stop\n",
-		(int)spec.pid, spec.addr, spec.len, spec.len == 1 ? "" : "s",
-		spec.is_signed ? "signed" : "unsigned", vmon_op_symbol(spec.op),
-		fmt_value(th, spec.threshold, spec.is_signed), ctx.id);
+	banner(&spec, expr, var, ctx.id);
 	rc = event_loop(h, timeout, on_event, &ctx);
 out:
 	vmon_close(h);
+out_var:
+	vmon_var_free(var);
 	return rc;
 }

@@ -264,13 +264,19 @@ void fmt_event(FILE *f, const struct vmon_event *ev, enum fmt_mode mode,
 	}
 }
 
-void fmt_watch_json(FILE *f, const struct vmon_watch_info *w)
+void fmt_watch_json(FILE *f, const struct vmon_watch_info *w,
+		    const char *symbol)
 {
 	char th[FMT_NUM_MAX];
 
-	fprintf(f, "{\"id\":%" PRIu32 ",\"pid\":%d,\"addr\":\"0x%" PRIx64
-		"\",\"len\":%u,\"signed\":%s,\"op\":",
-		w->id, (int)w->pid, w->addr, w->len,
+	fprintf(f, "{\"id\":%" PRIu32 ",\"pid\":%d,\"addr\":\"0x%" PRIx64 "\"",
+		w->id, (int)w->pid, w->addr);
+	/* Present only when known: a script tests for the key. */
+	if (symbol) {
+		fputs(",\"symbol\":", f);
+		fmt_json_string(f, symbol);
+	}
+	fprintf(f, ",\"len\":%u,\"signed\":%s,\"op\":", w->len,
 		w->is_signed ? "true" : "false");
 	fmt_json_string(f, vmon_op_symbol(w->op));
 	fprintf(f, ",\"threshold\":%s,\"interval_ns\":%" PRIu64
@@ -352,13 +358,27 @@ static const char *const watch_head[] = {
 };
 #define WATCH_COLS	(sizeof(watch_head) / sizeof(watch_head[0]))
 
-static void watch_cells(char (*c)[CELL_MAX], const struct vmon_watch_info *w)
+/* "0x55d1c0a01010 <stats+0x8>"; a symbol's odd bytes (it comes from a file) as '?'. */
+static void addr_cell(char *cell, uint64_t addr, const char *symbol)
+{
+	size_t n = (size_t)snprintf(cell, CELL_MAX, "0x%" PRIx64, addr), i;
+
+	if (!symbol)
+		return;
+	snprintf(cell + n, CELL_MAX - n, " <%s>", symbol);
+	for (i = n; cell[i]; i++)
+		if ((unsigned char)cell[i] < 0x20 || (unsigned char)cell[i] >= 0x7f)
+			cell[i] = '?';
+}
+
+static void watch_cells(char (*c)[CELL_MAX], const struct vmon_watch_info *w,
+			const char *symbol)
 {
 	char th[FMT_NUM_MAX], ty[FMT_TYPE_MAX];
 
 	snprintf(c[0], CELL_MAX, "%" PRIu32, w->id);
 	snprintf(c[1], CELL_MAX, "%d", (int)w->pid);
-	snprintf(c[2], CELL_MAX, "0x%" PRIx64, w->addr);
+	addr_cell(c[2], w->addr, symbol);
 	snprintf(c[3], CELL_MAX, "%u", w->len);
 	snprintf(c[4], CELL_MAX, "%s", fmt_type(ty, w->len, w->is_signed));
 	snprintf(c[5], CELL_MAX, "%s %s", vmon_op_symbol(w->op),
@@ -378,7 +398,8 @@ static void watch_cells(char (*c)[CELL_MAX], const struct vmon_watch_info *w)
 		c[11][0] = '\0';
 }
 
-void fmt_watch_table(FILE *f, const struct vmon_watch_info *w, size_t n)
+void fmt_watch_table(FILE *f, const struct vmon_watch_info *w,
+		     char *const *symbols, size_t n)
 {
 	struct table t;
 	size_t i;
@@ -387,13 +408,13 @@ void fmt_watch_table(FILE *f, const struct vmon_watch_info *w, size_t n)
 	table_head(&t, watch_head, WATCH_COLS);
 	table_measure(&t);
 	for (i = 0; i < n; i++) {
-		watch_cells(t.cell, &w[i]);
+		watch_cells(t.cell, &w[i], symbols ? symbols[i] : NULL);
 		table_measure(&t);
 	}
 	table_head(&t, watch_head, WATCH_COLS);
 	table_print(f, &t);
 	for (i = 0; i < n; i++) {
-		watch_cells(t.cell, &w[i]);
+		watch_cells(t.cell, &w[i], symbols ? symbols[i] : NULL);
 		table_print(f, &t);
 	}
 }

@@ -51,8 +51,14 @@ const char *fmt_gone_reason(enum vmon_gone_reason r);
 void fmt_event(FILE *f, const struct vmon_event *ev, enum fmt_mode mode,
 	       uint64_t now_real_ns);
 
-void fmt_watch_json(FILE *f, const struct vmon_watch_info *w);
-void fmt_watch_table(FILE *f, const struct vmon_watch_info *w, size_t n);
+/*
+ * symbol names the data object at the watch's address ("stats+0x8"), NULL
+ * when unknown; symbols has one (or NULL) per watch, or is NULL.
+ */
+void fmt_watch_json(FILE *f, const struct vmon_watch_info *w,
+		    const char *symbol);
+void fmt_watch_table(FILE *f, const struct vmon_watch_info *w,
+		     char *const *symbols, size_t n);
 
 void fmt_stats_json(FILE *f, const struct vmon_group_stats *s);
 void fmt_stats_table(FILE *f, const struct vmon_group_stats *s, size_t n);

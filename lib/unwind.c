@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* libvmon unwinding: user stacks from captured registers and stack bytes, with libdwfl. */
-#include <fcntl.h>
-#include <gelf.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "modules.h"
 #include "unwind-internal.h"
 
 /*
@@ -180,68 +178,6 @@ static const Dwfl_Thread_Callbacks thread_callbacks = {
 	.set_initial_registers = set_initial_registers,
 };
 
-/*
- * The load bias of an ELF file mapped executable at m: the PT_LOAD that
- * holds file offset m->pgoff says which link-time address m->start is.
- */
-static bool load_bias(Elf *elf, const struct vmon_mapping *m, uint64_t *bias)
-{
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-	GElf_Ehdr ehdr;
-	size_t i, n;
-
-	if (!gelf_getehdr(elf, &ehdr))
-		return false;
-	if (ehdr.e_type == ET_EXEC) {
-		*bias = 0;
-		return true;
-	}
-	if (ehdr.e_type != ET_DYN || elf_getphdrnum(elf, &n) != 0)
-		return false;
-	for (i = 0; i < n; i++) {
-		GElf_Phdr ph;
-
-		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD)
-			continue;
-		if ((ph.p_offset & ~(page - 1)) <= m->pgoff &&
-		    m->pgoff < ph.p_offset + ph.p_filesz) {
-			*bias = m->start - m->pgoff + ph.p_offset - ph.p_vaddr;
-			return true;
-		}
-	}
-	return false;
-}
-
-static bool report_mapping(Dwfl *dwfl, const struct vmon_mapping *m)
-{
-	uint64_t bias;
-	Elf *elf;
-	bool ok;
-	int fd;
-
-	fd = open(m->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	ok = elf && load_bias(elf, m, &bias);
-	elf_end(elf);
-	/* On success the module owns fd and closes it in dwfl_end(). */
-	if (ok && dwfl_report_elf(dwfl, m->path, m->path, fd, bias, true))
-		return true;
-	close(fd);
-	return false;
-}
-
-static bool path_seen(const struct vmon_process *p, size_t i)
-{
-	size_t j;
-
-	for (j = 0; j < i; j++)
-		if (!strcmp(map_path(&p->maps[j]), map_path(&p->maps[i])))
-			return true;
-	return false;
-}
-
 /* Open the ELF files of p's layout and make them unwindable. */
 static void session_open(struct vmon_session *s, const struct vmon_process *p)
 {
@@ -252,7 +188,7 @@ static void session_open(struct vmon_session *s, const struct vmon_process *p)
 		.section_address = dwfl_offline_section_address,
 		.debuginfo_path = &debuginfo_path,
 	};
-	size_t i, reported = 0;
+	size_t reported;
 
 	s->dwfl = dwfl_begin(&callbacks);
 	if (!s->dwfl) {
@@ -260,13 +196,7 @@ static void session_open(struct vmon_session *s, const struct vmon_process *p)
 		return;
 	}
 	dwfl_report_begin(s->dwfl);
-	/*
-	 * A file mapped executable more than once is one module; reporting
-	 * it again would overlap the first.
-	 */
-	for (i = 0; i < p->n_maps; i++)
-		if (p->maps[i].path && !path_seen(p, i))
-			reported += report_mapping(s->dwfl, &p->maps[i]);
+	reported = vmon__report_maps(s->dwfl, p->maps, p->n_maps, NULL, NULL);
 	dwfl_report_end(s->dwfl, NULL, NULL);
 	if (!reported)
 		s->error = "none of the process's ELF files could be opened";

@@ -262,6 +262,77 @@ const struct vmon_process *vmon_report_process(const struct vmon_report *r,
 					       pid_t pid);
 void vmon_report_free(struct vmon_report *r);
 
+/*
+ * Variables by name.  These read /proc/PID/maps, the ELF symbol tables of
+ * the files the process maps and their DWARF (with libdw); they need no
+ * handle and no kernel module, and work on a process the caller may read
+ * the memory map of (its own user's, or as root).
+ */
+enum vmon_sign {
+	VMON_SIGN_UNKNOWN,		/* no debug info */
+	VMON_SIGN_SIGNED,
+	VMON_SIGN_UNSIGNED,
+};
+
+/*
+ * A resolved variable.  The library allocates it (vmon_var_free() frees
+ * it, strings included) and only ever adds fields at the end, so programs
+ * built against this header keep working with later libraries: never
+ * allocate, copy or embed one.  Unknown strings are NULL.
+ */
+struct vmon_var {
+	uint64_t addr;			/* of the value, in the process */
+	unsigned int len;		/* 1, 2, 4 or 8; 0: unknown (no debug info) */
+	enum vmon_sign sign;
+	const char *type;		/* as the compiler names it: "int", "enum mode" */
+	const char *symbol;		/* the ELF symbol it is in: "stats" for stats.hits */
+	uint64_t offset;		/* of the value in the symbol */
+	uint64_t symbol_size;		/* the symbol's size in bytes; 0: unknown */
+	const char *object;		/* path of the ELF file that defines it */
+	const char *source;		/* "file.c:12", where DWARF says it is defined */
+};
+
+/*
+ * Find the variable expr names in pid: NAME, a member or element of one
+ * (NAME.field, NAME[3], NAME[2].x.y), optionally in one mapped file only
+ * (LIB:NAME, LIB the start of the file's name: "libfoo" for
+ * libfoo.so.1).  Returns 0 and *out, or -errno with a message in err
+ * (errlen bytes; NULL for none) that says what to do next:
+ * -ESRCH no such process, -EACCES not allowed to read it, -ENOENT no such
+ * variable (near names suggested), -ENOTUNIQ defined more than once (the
+ * definitions listed), -EINVAL a malformed expression or one that does
+ * not name a 1, 2, 4 or 8 byte integer or enum (struct, array, pointer,
+ * float...), -ERANGE an index past the array's bound, -ENODATA a member
+ * or element asked for without debug info, -EOPNOTSUPP a thread-local
+ * variable or a bit-field, -EROFS read-only memory (const data), -EFAULT
+ * an address the process does not map.
+ */
+int vmon_resolve_var(pid_t pid, const char *expr, struct vmon_var **out,
+		     char *err, size_t errlen);
+void vmon_var_free(struct vmon_var *v);
+
+/*
+ * A process's symbols, read once for many lookups: its mapped files as
+ * they were when opened.  Errors as for vmon_resolve_var().
+ */
+struct vmon_symbols;
+
+int vmon_symbols_open(pid_t pid, struct vmon_symbols **sp, char *err,
+		      size_t errlen);
+void vmon_symbols_close(struct vmon_symbols *s);
+int vmon_symbols_resolve(const struct vmon_symbols *s, const char *expr,
+			 struct vmon_var **out, char *err, size_t errlen);
+
+/*
+ * The data object whose symbol covers addr, as "counter" or "stats+0x8",
+ * into buf (len bytes).  Returns 0, -ENOENT when no symbol covers it, or
+ * -ENOSPC when it does not fit.  vmon_addr_symbol() opens pid's symbols
+ * for one lookup (and returns their errors too).
+ */
+int vmon_symbols_addr(const struct vmon_symbols *s, uint64_t addr, char *buf,
+		      size_t len);
+int vmon_addr_symbol(pid_t pid, uint64_t addr, char *buf, size_t len);
+
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,8 @@ test_cli_under_valgrind() {
 	assert_match "$OUT" '"value":9' "the event printed under valgrind"
 	vg "a refused watch" 1 watch --pid "$T_PID" --addr "$T_UNMAPPED" --len 4 --gt 0 --detach
 	vg "detach" 0 watch --pid "$T_PID" --addr "$T_ADDR" --len 4 --gt 100 --detach
+	vg "a watch by name" 0 watch --pid "$T_PID" --var var --gt 1000 --detach
+	vg "a name that does not resolve" 1 watch --pid "$T_PID" --var varr --gt 1000 --detach
 	"$VMON" watch --pid "$T_PID" --addr "$T_ADDR" --len 2 --gt 100 --interval 2ms \
 		--detach >/dev/null || fail "cannot add a second detached watch"
 	vg "list" 0 list

@@ -41,3 +41,19 @@ $(BUILD)/vmon-stack-cxx: tests/targets/vmon-stack-cxx.cc | $(BUILD)
 TEST_TARGETS += $(BUILD)/vmon-vfork
 $(BUILD)/vmon-vfork: tests/targets/vmon-vfork.c | $(BUILD)
 	$(TARGET_CC) -o $@ $<
+
+# Variables to find by name (build/test-resolve, and the guest): built -O0
+# with DWARF, and the same program without any; both load libvmonvars.so
+# from their own directory.
+TEST_TARGETS += $(BUILD)/vmon-vars $(BUILD)/vmon-vars-nodebug $(BUILD)/libvmonvars.so
+VARS_SRCS := tests/targets/vmon-vars.c tests/targets/vmon-vars2.c
+VARS_LDFLAGS = -L$(BUILD) -lvmonvars -Wl,-rpath,'$$ORIGIN'
+
+$(BUILD)/libvmonvars.so: tests/targets/vmon-vars-lib.c tests/targets/vmon-vars.h | $(BUILD)
+	$(TARGET_CC) -O0 -g -fPIC -shared -o $@ $<
+
+$(BUILD)/vmon-vars: $(VARS_SRCS) tests/targets/vmon-vars.h $(BUILD)/libvmonvars.so
+	$(TARGET_CC) -O0 -g -o $@ $(VARS_SRCS) $(VARS_LDFLAGS)
+
+$(BUILD)/vmon-vars-nodebug: $(VARS_SRCS) tests/targets/vmon-vars.h $(BUILD)/libvmonvars.so
+	$(TARGET_CC) -O0 -g0 -o $@ $(VARS_SRCS) $(VARS_LDFLAGS)

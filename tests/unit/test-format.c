@@ -256,7 +256,7 @@ static void test_watches(void)
 	};
 	struct capture c;
 
-	fmt_watch_json(cap_open(&c), &w[0]);
+	fmt_watch_json(cap_open(&c), &w[0], NULL);
 	cap_check(&c, "watch json",
 		  "{\"id\":3,\"pid\":1234,\"addr\":\"0x601040\",\"len\":4,\"signed\":true,"
 		  "\"op\":\">\",\"threshold\":150,\"interval_ns\":1000000,\"cooldown_ns\":0,"
@@ -274,18 +274,49 @@ static void test_watches(void)
 	w[1].owner_portid = 0;
 	w[1].name[0] = '\0';
 	w[1].scope = VMON_SCOPE_NONE;
-	fmt_watch_json(cap_open(&c), &w[1]);
+	fmt_watch_json(cap_open(&c), &w[1], NULL);
 	cap_check(&c, "watch json detached",
 		  "{\"id\":12,\"pid\":1234,\"addr\":\"0x601040\",\"len\":1,\"signed\":false,"
 		  "\"op\":\"!=\",\"threshold\":255,\"interval_ns\":1500000,"
 		  "\"cooldown_ns\":2000000000,\"hits\":7,\"owner_portid\":null,"
 		  "\"detached\":true,\"name\":\"\",\"scope\":\"none\"}\n");
 
-	fmt_watch_table(cap_open(&c), w, 2);
+	fmt_watch_table(cap_open(&c), w, NULL, 2);
 	cap_check(&c, "watch table",
 		  "ID  PID   ADDR      LEN  TYPE  COND    INTERVAL  COOLDOWN  HITS  OWNER     SCOPE    NAME\n"
 		  "3   1234  0x601040  4    s32   > 150   1ms       0         7     4242      process  \"temp\"\n"
 		  "12  1234  0x601040  1    u8    != 255  1.5ms     2s        7     detached  none\n");
+
+	/* The symbol at the address, where vmon list found one. */
+	fmt_watch_json(cap_open(&c), &w[0], "stats+0x8");
+	cap_check(&c, "watch json symbol",
+		  "{\"id\":3,\"pid\":1234,\"addr\":\"0x601040\",\"symbol\":\"stats+0x8\","
+		  "\"len\":4,\"signed\":true,\"op\":\">\",\"threshold\":150,"
+		  "\"interval_ns\":1000000,\"cooldown_ns\":0,\"hits\":7,"
+		  "\"owner_portid\":4242,\"detached\":false,\"name\":\"temp\","
+		  "\"scope\":\"process\"}\n");
+	fmt_watch_json(cap_open(&c), &w[0], "a\"b");
+	cap_check(&c, "watch json symbol escaped",
+		  "{\"id\":3,\"pid\":1234,\"addr\":\"0x601040\",\"symbol\":\"a\\\"b\","
+		  "\"len\":4,\"signed\":true,\"op\":\">\",\"threshold\":150,"
+		  "\"interval_ns\":1000000,\"cooldown_ns\":0,\"hits\":7,"
+		  "\"owner_portid\":4242,\"detached\":false,\"name\":\"temp\","
+		  "\"scope\":\"process\"}\n");
+	{
+		char *syms[2] = { "counter", NULL };
+
+		fmt_watch_table(cap_open(&c), w, syms, 2);
+		cap_check(&c, "watch table symbols",
+			  "ID  PID   ADDR                LEN  TYPE  COND    INTERVAL  COOLDOWN  HITS  OWNER     SCOPE    NAME\n"
+			  "3   1234  0x601040 <counter>  4    s32   > 150   1ms       0         7     4242      process  \"temp\"\n"
+			  "12  1234  0x601040            1    u8    != 255  1.5ms     2s        7     detached  none\n");
+		syms[1] = "x\ny";
+		fmt_watch_table(cap_open(&c), w, syms, 2);
+		cap_check(&c, "watch table symbol control byte",
+			  "ID  PID   ADDR                LEN  TYPE  COND    INTERVAL  COOLDOWN  HITS  OWNER     SCOPE    NAME\n"
+			  "3   1234  0x601040 <counter>  4    s32   > 150   1ms       0         7     4242      process  \"temp\"\n"
+			  "12  1234  0x601040 <x?y>      1    u8    != 255  1.5ms     2s        7     detached  none\n");
+	}
 
 	fmt_stats_json(cap_open(&c), &s);
 	cap_check(&c, "stats json",

@@ -40,6 +40,13 @@ $(BUILD)/test-unwind: $(BUILD)/tests/unit/test-unwind.o $(LIB_OBJS) \
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBVMON_LIBS)
 
+# Runs from the repository root: it starts build/vmon-vars* and build/vmon.
+UNIT_TESTS += $(BUILD)/test-resolve
+$(BUILD)/test-resolve: $(BUILD)/tests/unit/test-resolve.o $(BUILD)/libvmon.a \
+		       $(BUILD)/vmon $(BUILD)/vmon-vars $(BUILD)/vmon-vars-nodebug
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBVMON_LIBS)
+
 unit-check: $(UNIT_TESTS)
 	@rc=0; for t in $(UNIT_TESTS); do $$t || rc=1; done; exit $$rc
 
