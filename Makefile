@@ -1,6 +1,8 @@
 # vmon: top-level build.  `make` builds vmon.ko, libvmon and the vmon CLI;
 # `make check` runs every test (host unit tests, then the QEMU guest suite);
-# `make demo` boots a guest and shows a watch firing.
+# `make demo` boots a guest and shows a watch firing; `make check-matrix` tests
+# every supported kernel; `make install`, `make deb`, `make rpm` (tools/install.mk,
+# debian/, rpm/) install or package it.
 
 # One version, in the header DKMS builds from (no git under /usr/src).
 VERSION := $(shell sed -n 's/^\#define VMON_MODULE_VERSION "\(.*\)"/\1/p' kmod/version.h)
@@ -54,6 +56,13 @@ check-matrix: deps
 	$(MAKE) all tests-build
 	tests/matrix
 
+# Packages: build/deb/*.deb (dpkg-buildpackage + lintian), build/rpm/RPMS/.
+deb:
+	tools/deb-build
+
+rpm:
+	rpm/build
+
 demo: deps
 	$(MAKE) all tests-build
 	tests/vm/demo
@@ -65,4 +74,4 @@ clean:
 	rm -rf $(BUILD)
 	-$(KMAKE) clean 2>/dev/null
 
-.PHONY: all module userspace deps check check-matrix demo sparse clean
+.PHONY: all module userspace deps check check-matrix deb rpm demo sparse clean
