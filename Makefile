@@ -41,6 +41,8 @@ $(BUILD):
 include lib/lib.mk
 include cli/cli.mk
 include tests/tests.mk
+include examples/examples.mk
+tests-build: examples
 include tools/install.mk
 
 # Install what the build and tests need (Debian), then run everything.

@@ -20,7 +20,9 @@
 #ifndef VMON_H
 #define VMON_H
 
+#include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <linux/vmon.h>
@@ -261,6 +263,91 @@ const char *vmon_scope_name(enum vmon_scope s);		/* "process", ... */
 const struct vmon_process *vmon_report_process(const struct vmon_report *r,
 					       pid_t pid);
 void vmon_report_free(struct vmon_report *r);
+
+/*
+ * The program's own variables.  vmon_self_watch() watches len bytes (1, 2,
+ * 4 or 8) at ptr in the calling process, getpid(), as vmon_watch_add()
+ * would: threshold is the raw bits (negative values sign-extended, which a
+ * negative integer converted to uint64_t already is), interval_ns 0 means
+ * the module's default, name may be NULL, id may be NULL.  A threshold the
+ * variable cannot hold (300 for 1 signed byte) is refused with -ERANGE.
+ * The watch belongs to h: it ends when h is closed or the program exits,
+ * and its events come to h (nobody else reads them unless 'vmon listen'
+ * runs).  After fork(), the child must open its own handle.
+ */
+int vmon_self_watch(struct vmon *h, const char *name, const volatile void *ptr,
+		    size_t len, enum vmon_op op, uint64_t threshold,
+		    bool is_signed, uint64_t interval_ns, uint32_t *id);
+
+/*
+ * VMON_WATCH_INT(h, "temp", &temp, 150) watches the int temp > 150 at the
+ * module's default interval, VMON_WATCH_INT_LESS(...) temp < 150; likewise
+ * for CHAR (char, signed or not as char is here), UCHAR, SHORT, USHORT,
+ * UINT, LONG, ULONG, LLONG and ULLONG.  The pointer must point to the
+ * macro's type (const and volatile allowed): anything else is a compile
+ * error, so a long never gets watched as an int.  They return what
+ * vmon_self_watch() returns; the trigger event carries the watch's ID.
+ */
+#ifdef __cplusplus
+#define VMON_PTR_CHECK_(ptr, T, macro) \
+	static_cast<void>(static_cast<const volatile T *>(ptr))
+#else
+#define VMON_PTR_TO_(T) \
+	T *: 1, const T *: 1, volatile T *: 1, const volatile T *: 1
+/* A struct may hold a static assertion: that makes it usable in an expression. */
+#define VMON_PTR_CHECK_(ptr, T, macro)					\
+	((void)sizeof(struct {						\
+		_Static_assert(_Generic((ptr), VMON_PTR_TO_(T), default: 0), \
+			       macro ": the pointer is not a pointer to " #T); \
+		char vmon_unused_;					\
+	}))
+#endif
+
+#define VMON_WATCH_(h, name, ptr, T, sgn, op, thr, macro)		\
+	(VMON_PTR_CHECK_(ptr, T, macro),				\
+	 vmon_self_watch((h), (name), (ptr), sizeof(*(ptr)), (op),	\
+			 (uint64_t)(thr), (sgn), 0, NULL))
+
+#define VMON_WATCH_CHAR(h, name, ptr, thr) \
+	VMON_WATCH_(h, name, ptr, char, CHAR_MIN < 0, VMON_OP_GT, thr, "VMON_WATCH_CHAR")
+#define VMON_WATCH_CHAR_LESS(h, name, ptr, thr) \
+	VMON_WATCH_(h, name, ptr, char, CHAR_MIN < 0, VMON_OP_LT, thr, "VMON_WATCH_CHAR_LESS")
+#define VMON_WATCH_UCHAR(h, name, ptr, thr) \
+	VMON_WATCH_(h, name, ptr, unsigned char, 0, VMON_OP_GT, thr, "VMON_WATCH_UCHAR")
+#define VMON_WATCH_UCHAR_LESS(h, name, ptr, thr) \
+	VMON_WATCH_(h, name, ptr, unsigned char, 0, VMON_OP_LT, thr, "VMON_WATCH_UCHAR_LESS")
+#define VMON_WATCH_SHORT(h, name, ptr, thr) \
+	VMON_WATCH_(h, name, ptr, short, 1, VMON_OP_GT, thr, "VMON_WATCH_SHORT")
+#define VMON_WATCH_SHORT_LESS(h, name, ptr, thr) \
+	VMON_WATCH_(h, name, ptr, short, 1, VMON_OP_LT, thr, "VMON_WATCH_SHORT_LESS")
+#define VMON_WATCH_USHORT(h, name, ptr, thr) \
+	VMON_WATCH_(h, name, ptr, unsigned short, 0, VMON_OP_GT, thr, "VMON_WATCH_USHORT")
+#define VMON_WATCH_USHORT_LESS(h, name, ptr, thr) \
+	VMON_WATCH_(h, name, ptr, unsigned short, 0, VMON_OP_LT, thr, "VMON_WATCH_USHORT_LESS")
+#define VMON_WATCH_INT(h, name, ptr, thr) \
+	VMON_WATCH_(h, name, ptr, int, 1, VMON_OP_GT, thr, "VMON_WATCH_INT")
+#define VMON_WATCH_INT_LESS(h, name, ptr, thr) \
+	VMON_WATCH_(h, name, ptr, int, 1, VMON_OP_LT, thr, "VMON_WATCH_INT_LESS")
+#define VMON_WATCH_UINT(h, name, ptr, thr) \
+	VMON_WATCH_(h, name, ptr, unsigned int, 0, VMON_OP_GT, thr, "VMON_WATCH_UINT")
+#define VMON_WATCH_UINT_LESS(h, name, ptr, thr) \
+	VMON_WATCH_(h, name, ptr, unsigned int, 0, VMON_OP_LT, thr, "VMON_WATCH_UINT_LESS")
+#define VMON_WATCH_LONG(h, name, ptr, thr) \
+	VMON_WATCH_(h, name, ptr, long, 1, VMON_OP_GT, thr, "VMON_WATCH_LONG")
+#define VMON_WATCH_LONG_LESS(h, name, ptr, thr) \
+	VMON_WATCH_(h, name, ptr, long, 1, VMON_OP_LT, thr, "VMON_WATCH_LONG_LESS")
+#define VMON_WATCH_ULONG(h, name, ptr, thr) \
+	VMON_WATCH_(h, name, ptr, unsigned long, 0, VMON_OP_GT, thr, "VMON_WATCH_ULONG")
+#define VMON_WATCH_ULONG_LESS(h, name, ptr, thr) \
+	VMON_WATCH_(h, name, ptr, unsigned long, 0, VMON_OP_LT, thr, "VMON_WATCH_ULONG_LESS")
+#define VMON_WATCH_LLONG(h, name, ptr, thr) \
+	VMON_WATCH_(h, name, ptr, long long, 1, VMON_OP_GT, thr, "VMON_WATCH_LLONG")
+#define VMON_WATCH_LLONG_LESS(h, name, ptr, thr) \
+	VMON_WATCH_(h, name, ptr, long long, 1, VMON_OP_LT, thr, "VMON_WATCH_LLONG_LESS")
+#define VMON_WATCH_ULLONG(h, name, ptr, thr) \
+	VMON_WATCH_(h, name, ptr, unsigned long long, 0, VMON_OP_GT, thr, "VMON_WATCH_ULLONG")
+#define VMON_WATCH_ULLONG_LESS(h, name, ptr, thr) \
+	VMON_WATCH_(h, name, ptr, unsigned long long, 0, VMON_OP_LT, thr, "VMON_WATCH_ULLONG_LESS")
 
 /*
  * Variables by name.  These read /proc/PID/maps, the ELF symbol tables of

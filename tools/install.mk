@@ -41,6 +41,7 @@ install-user: userspace
 	$(INSTALL) -m 644 $(BUILD)/libvmon.a $(DESTDIR)$(LIBDIR)/libvmon.a
 	$(INSTALL) -m 644 $(BUILD)/vmon.pc $(DESTDIR)$(LIBDIR)/pkgconfig/vmon.pc
 	$(INSTALL) -m 644 lib/vmon.h $(DESTDIR)$(INCLUDEDIR)/vmon.h
+	$(INSTALL) -m 644 lib/vmon_compat.h $(DESTDIR)$(INCLUDEDIR)/vmon_compat.h
 	$(INSTALL) -m 644 kmod/uapi/linux/vmon.h $(DESTDIR)$(INCLUDEDIR)/linux/vmon.h
 	$(INSTALL) -m 644 docs/vmon.8 $(DESTDIR)$(MANDIR)/man8/vmon.8
 	$(INSTALL) -m 644 docs/libvmon.3 $(DESTDIR)$(MANDIR)/man3/libvmon.3
@@ -73,7 +74,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(DKMS_DIR)
 	rm -f $(DESTDIR)$(BINDIR)/vmon $(DESTDIR)$(LIBDIR)/$(LIB_SONAME) \
 		$(DESTDIR)$(LIBDIR)/libvmon.so $(DESTDIR)$(LIBDIR)/libvmon.a \
-		$(DESTDIR)$(LIBDIR)/pkgconfig/vmon.pc $(DESTDIR)$(INCLUDEDIR)/vmon.h \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/vmon.pc $(DESTDIR)$(INCLUDEDIR)/vmon.h $(DESTDIR)$(INCLUDEDIR)/vmon_compat.h \
 		$(DESTDIR)$(INCLUDEDIR)/linux/vmon.h $(DESTDIR)$(MANDIR)/man8/vmon.8 \
 		$(DESTDIR)$(MANDIR)/man3/libvmon.3 $(DESTDIR)$(COMPLETIONDIR)/vmon \
 		$(DESTDIR)$(UNITDIR)/vmon-listen.service

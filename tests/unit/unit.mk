@@ -47,6 +47,17 @@ $(BUILD)/test-resolve: $(BUILD)/tests/unit/test-resolve.o $(BUILD)/libvmon.a \
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBVMON_LIBS)
 
+# The macros' type checks are compile errors: it compiles snippets with
+# $(CC) and $(CXX) against the sources here.  --wrap lets it see what the
+# macros pass on without a kernel.
+UNIT_TESTS += $(BUILD)/test-self
+$(BUILD)/tests/unit/test-self.o: USER_CFLAGS += -DTEST_CC='"$(CC)"' \
+	-DTEST_CXX='"$(CXX)"' -DTEST_SRCDIR='"$(CURDIR)"'
+$(BUILD)/test-self: $(BUILD)/tests/unit/test-self.o $(BUILD)/libvmon.a
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -pthread -Wl,--wrap=vmon_self_watch \
+		-Wl,--wrap=vmon_compat_start -o $@ $^ $(LIBVMON_LIBS)
+
 unit-check: $(UNIT_TESTS)
 	@rc=0; for t in $(UNIT_TESTS); do $$t || rc=1; done; exit $$rc
 
