@@ -507,7 +507,9 @@ int vmon_resolve_var(pid_t pid, const char *expr, struct vmon_var **out,
 		rc = vmon_symbols_open(pid, &s, err, errlen);
 	if (rc)
 		return rc;
-	rc = vmon_symbols_resolve(s, expr, out, err, errlen);
+	/* Parsed above: resolve the parsed expression, not the text again. */
+	err[0] = '\0';
+	rc = resolve(s, &e, out, err, errlen);
 	vmon_symbols_close(s);
 	return rc;
 }
