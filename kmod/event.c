@@ -37,11 +37,17 @@ void vmon_events_exit(void)
 int vmon_put_ident(struct sk_buff *skb, const struct vmon_watch *w)
 {
 	if (nla_put_u32(skb, VMON_A_WATCH_ID, w->id) ||
-	    nla_put_string(skb, VMON_A_NAME, w->name) ||
-	    nla_put_u32(skb, VMON_A_PID, w->pid_nr) ||
-	    nla_put_u64_64bit(skb, VMON_A_ADDR, w->addr, VMON_A_PAD) ||
-	    nla_put_u8(skb, VMON_A_LEN, w->len) ||
-	    nla_put_u32(skb, VMON_A_WATCH_FLAGS, w->flags) ||
+	    nla_put_string(skb, VMON_A_NAME, w->name))
+		return -EMSGSIZE;
+	if (w->metric) {
+		if (nla_put_u8(skb, VMON_A_METRIC, w->metric))
+			return -EMSGSIZE;
+	} else if (nla_put_u32(skb, VMON_A_PID, w->pid_nr) ||
+		   nla_put_u64_64bit(skb, VMON_A_ADDR, w->addr, VMON_A_PAD) ||
+		   nla_put_u8(skb, VMON_A_LEN, w->len)) {
+		return -EMSGSIZE;
+	}
+	if (nla_put_u32(skb, VMON_A_WATCH_FLAGS, w->flags) ||
 	    nla_put_u8(skb, VMON_A_OP, w->op) ||
 	    nla_put_u64_64bit(skb, VMON_A_THRESHOLD, w->threshold, VMON_A_PAD))
 		return -EMSGSIZE;

@@ -90,8 +90,12 @@ static void vmon_check(struct vmon_group *g, struct vmon_watch *w, u64 now)
 
 	if (smp_load_acquire(&w->stale))
 		return;
-	p = READ_ONCE(w->kaddr);
-	v = vmon_read_value(w, p);
+	if (w->metric) {
+		v = vmon_metric_read(w->metric);
+	} else {
+		p = READ_ONCE(w->kaddr);
+		v = vmon_read_value(w, p);
+	}
 	g->checks++;
 	if (!vmon_compare(v, w->threshold, w->op, w->is_signed))
 		return;

@@ -55,6 +55,7 @@ int vmon_ksyms_init(void)
 	vmon_stack_trace_save_tsk = (void *)lookup("stack_trace_save_tsk");
 	if (!vmon_stack_trace_save_tsk)
 		pr_warn("cannot find stack_trace_save_tsk: snapshots have no kernel stacks\n");
+	vmon_metrics_init(lookup);
 	return 0;
 }
 

@@ -34,6 +34,7 @@ static const struct nla_policy vmon_watch_add_policy[VMON_A_MAX + 1] = {
 	[VMON_A_COOLDOWN_NS]	= { .type = NLA_U64 },
 	[VMON_A_NAME]		= { .type = NLA_NUL_STRING },
 	[VMON_A_SCOPE]		= NLA_POLICY_MAX(NLA_U8, VMON_SCOPE_MAX),
+	[VMON_A_METRIC]		= NLA_POLICY_RANGE(NLA_U8, 1, VMON_METRIC_MAX),
 };
 
 static const struct nla_policy vmon_watch_del_policy[VMON_A_MAX + 1] = {

@@ -207,6 +207,8 @@ void vmon_target_unlink(struct vmon_watch *w)
 {
 	struct vmon_target *t = w->target;
 
+	if (!t)
+		return;		/* a metric */
 	spin_lock(&t->lock);
 	list_del(&w->target_node);
 	spin_unlock(&t->lock);

@@ -40,6 +40,7 @@ struct vmon_watch {
 	u64 cooldown_ns;
 	u8 len;
 	u8 op;
+	u8 metric;			/* enum vmon_metric; NONE: memory at kaddr */
 	bool is_signed;
 	bool aligned;
 	bool stale;			/* page being invalidated: skip */
@@ -56,7 +57,7 @@ struct vmon_watch {
 	/* Control plane: immutable after add, or under vmon_lock. */
 	u32 id;
 	u32 flags;			/* VMON_WATCH_F_* */
-	pid_t pid_nr;			/* as the creator named it */
+	pid_t pid_nr;			/* as the creator named it; 0 for a metric */
 	u64 addr;
 	u64 interval_ns;
 	u8 scope;			/* enum vmon_scope */
@@ -70,7 +71,7 @@ struct vmon_watch {
 	struct page *old_page;		/* replaced, unpinned after a grace period */
 	int gone_reason;		/* enum vmon_gone_reason, for a removal batch */
 	struct vmon_group *group;
-	struct vmon_target *target;
+	struct vmon_target *target;	/* NULL for a metric */
 	struct vmon_owner *owner;
 	struct list_head owner_node;	/* owner->watches */
 	struct list_head target_node;	/* target->watches, also target->lock */
@@ -147,6 +148,13 @@ bool vmon_task_stack_get(struct task_struct *task);
 void vmon_task_stack_put(struct task_struct *task);
 unsigned int vmon_kstack_save(struct task_struct *task, unsigned long *store,
 			      unsigned int size);
+
+/* metric.c */
+void vmon_metrics_init(unsigned long (*lookup)(const char *name));
+const char *vmon_metric_name(u8 metric);
+const char *vmon_metric_unavailable(u8 metric);
+u64 vmon_metric_read(u8 metric);
+void vmon_metric_log(const struct vmon_watch *w, u64 value, const char *op);
 
 /* group.c */
 extern struct list_head vmon_groups;

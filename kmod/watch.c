@@ -20,6 +20,7 @@ struct vmon_watch_req {
 	u64 interval_ns;
 	u64 cooldown_ns;
 	u8 scope;
+	u8 metric;
 	const char *name;
 };
 
@@ -28,28 +29,59 @@ static const char *const vmon_op_str[] = {
 	[VMON_OP_LE] = "<=", [VMON_OP_EQ] = "==", [VMON_OP_NE] = "!=",
 };
 
-/* Check the request's own fields; nothing is looked up or taken yet. */
-static int vmon_watch_parse(struct genl_info *info, struct vmon_watch_req *r)
+/* A metric watch: no process memory, its own defaults. */
+static int vmon_metric_parse(struct genl_info *info, struct vmon_watch_req *r)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	const char *name = vmon_metric_name(r->metric);
+	struct nlattr **a = info->attrs;
+	static const u16 memory_attrs[] = { VMON_A_PID, VMON_A_ADDR, VMON_A_LEN };
+	const char *why;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(memory_attrs); i++) {
+		if (!a[memory_attrs[i]])
+			continue;
+		vmon_errf_attr(extack, a[memory_attrs[i]],
+			       "metric %s reads no process memory: no pid, address or length",
+			       name);
+		return -EINVAL;
+	}
+	if (r->flags & VMON_WATCH_F_SIGNED) {
+		vmon_errf_attr(extack, a[VMON_A_WATCH_FLAGS],
+			       "metric %s is unsigned", name);
+		return -EINVAL;
+	}
+	why = vmon_metric_unavailable(r->metric);
+	if (why) {
+		vmon_errf_attr(extack, a[VMON_A_METRIC], "%s", why);
+		return -EOPNOTSUPP;
+	}
+	if (!a[VMON_A_SCOPE])
+		r->scope = VMON_SCOPE_SYSTEM;
+	if (r->scope == VMON_SCOPE_PROCESS) {
+		vmon_errf_attr(extack, a[VMON_A_SCOPE],
+			       "metric %s has no process: scope must be system or none",
+			       name);
+		return -EINVAL;
+	}
+	r->len = sizeof(u64);
+	return 0;
+}
+
+/* A memory watch: which process, where, how wide. */
+static int vmon_memory_parse(struct genl_info *info, struct vmon_watch_req *r)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr **a = info->attrs;
-	u64 min_ns, max_ns = VMON_INTERVAL_MAX_NS;
 
 	if (GENL_REQ_ATTR_CHECK(info, VMON_A_PID) ||
 	    GENL_REQ_ATTR_CHECK(info, VMON_A_ADDR) ||
-	    GENL_REQ_ATTR_CHECK(info, VMON_A_LEN) ||
-	    GENL_REQ_ATTR_CHECK(info, VMON_A_OP) ||
-	    GENL_REQ_ATTR_CHECK(info, VMON_A_THRESHOLD))
+	    GENL_REQ_ATTR_CHECK(info, VMON_A_LEN))
 		return -EINVAL;
-
 	r->pid_nr = nla_get_u32(a[VMON_A_PID]);
 	r->addr = nla_get_u64(a[VMON_A_ADDR]);
 	r->len = nla_get_u8(a[VMON_A_LEN]);
-	r->op = nla_get_u8(a[VMON_A_OP]);
-	r->threshold = nla_get_u64(a[VMON_A_THRESHOLD]);
-	r->flags = a[VMON_A_WATCH_FLAGS] ? nla_get_u32(a[VMON_A_WATCH_FLAGS]) : 0;
-	r->name = a[VMON_A_NAME] ? nla_data(a[VMON_A_NAME]) : "";
-	r->scope = a[VMON_A_SCOPE] ? nla_get_u8(a[VMON_A_SCOPE]) : VMON_SCOPE_PROCESS;
 
 	if (r->len != 1 && r->len != 2 && r->len != 4 && r->len != 8) {
 		vmon_errf_attr(extack, a[VMON_A_LEN],
@@ -67,6 +99,31 @@ static int vmon_watch_parse(struct genl_info *info, struct vmon_watch_req *r)
 			       r->len, r->addr);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/* Check the request's own fields; nothing is looked up or taken yet. */
+static int vmon_watch_parse(struct genl_info *info, struct vmon_watch_req *r)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **a = info->attrs;
+	u64 min_ns, max_ns = VMON_INTERVAL_MAX_NS;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, VMON_A_OP) ||
+	    GENL_REQ_ATTR_CHECK(info, VMON_A_THRESHOLD))
+		return -EINVAL;
+	memset(r, 0, sizeof(*r));
+	r->op = nla_get_u8(a[VMON_A_OP]);
+	r->threshold = nla_get_u64(a[VMON_A_THRESHOLD]);
+	r->flags = a[VMON_A_WATCH_FLAGS] ? nla_get_u32(a[VMON_A_WATCH_FLAGS]) : 0;
+	r->name = a[VMON_A_NAME] ? nla_data(a[VMON_A_NAME]) : "";
+	r->scope = a[VMON_A_SCOPE] ? nla_get_u8(a[VMON_A_SCOPE]) : VMON_SCOPE_PROCESS;
+	r->metric = a[VMON_A_METRIC] ? nla_get_u8(a[VMON_A_METRIC]) : VMON_METRIC_NONE;
+
+	ret = r->metric ? vmon_metric_parse(info, r) : vmon_memory_parse(info, r);
+	if (ret)
+		return ret;
 	if (a[VMON_A_NAME] && strlen(r->name) >= VMON_NAME_MAX) {
 		vmon_errf_attr(extack, a[VMON_A_NAME],
 			       "name is longer than %d bytes", VMON_NAME_MAX - 1);
@@ -78,6 +135,10 @@ static int vmon_watch_parse(struct genl_info *info, struct vmon_watch_req *r)
 	r->interval_ns = vmon_cfg.default_interval_ns;
 	r->cooldown_ns = vmon_cfg.default_cooldown_ns;
 	mutex_unlock(&vmon_lock);
+	if (r->metric) {
+		r->interval_ns = max(VMON_METRIC_INTERVAL_NS, min_ns);
+		r->cooldown_ns = VMON_METRIC_COOLDOWN_NS;
+	}
 
 	if (a[VMON_A_INTERVAL_NS])
 		r->interval_ns = nla_get_u64(a[VMON_A_INTERVAL_NS]);
@@ -201,6 +262,7 @@ static struct vmon_watch *vmon_watch_alloc(struct genl_info *info,
 	w->addr = r->addr;
 	w->len = r->len;
 	w->op = r->op;
+	w->metric = r->metric;
 	w->is_signed = r->flags & VMON_WATCH_F_SIGNED;
 	w->aligned = IS_ALIGNED(r->addr, r->len);
 	w->flags = r->flags;
@@ -212,7 +274,7 @@ static struct vmon_watch *vmon_watch_alloc(struct genl_info *info,
 	w->uid = uid;
 	w->net = get_net(genl_info_net(info));
 	get_fs_root(current->fs, &w->root);
-	w->stale = true;	/* until linked to its target */
+	w->stale = !r->metric;	/* memory: until linked to its target */
 	raw_spin_lock_init(&w->snap_lock);
 	INIT_WORK(&w->trigger_work, vmon_watch_trigger_work);
 	INIT_LIST_HEAD(&w->owner_node);
@@ -224,7 +286,7 @@ int vmon_watch_add(struct genl_info *info, bool admin, kuid_t uid, u32 *idp)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct vmon_watch_req r;
-	unsigned long seq;
+	unsigned long seq = 0;
 	struct vmon_watch *w;
 	int ret;
 
@@ -239,16 +301,19 @@ int vmon_watch_add(struct genl_info *info, bool admin, kuid_t uid, u32 *idp)
 	/* It captures the stacks of processes the caller may not trace. */
 	if (r.scope == VMON_SCOPE_SYSTEM && !admin) {
 		vmon_errf_attr(extack, info->attrs[VMON_A_SCOPE],
-			       "scope \"system\" needs CAP_SYS_ADMIN");
+			       "scope \"system\" needs CAP_SYS_ADMIN%s",
+			       r.metric ? "; a metric watch may use scope \"none\"" : "");
 		return -EPERM;
 	}
 
 	w = vmon_watch_alloc(info, &r, uid);
 	if (!w)
 		return -ENOMEM;
-	ret = vmon_watch_bind(info, admin, w, &seq);
-	if (ret)
-		goto err_free;
+	if (!r.metric) {
+		ret = vmon_watch_bind(info, admin, w, &seq);
+		if (ret)
+			goto err_free;
+	}
 
 	mutex_lock(&vmon_lock);
 	if (vmon_shutting_down) {
@@ -274,7 +339,8 @@ int vmon_watch_add(struct genl_info *info, bool admin, kuid_t uid, u32 *idp)
 	ret = vmon_group_attach(w);
 	if (ret)
 		goto err_owner;
-	vmon_target_link(w->target, w, seq);
+	if (w->target)
+		vmon_target_link(w->target, w, seq);
 	vmon_nr_watches++;
 	vmon_generation++;
 	*idp = w->id;
@@ -352,7 +418,9 @@ void vmon_watch_trigger_work(struct work_struct *work)
 		return;
 
 	if (vmon_log_triggers) {
-		if (w->is_signed)
+		if (w->metric)
+			vmon_metric_log(w, snap.value, vmon_op_str[w->op]);
+		else if (w->is_signed)
 			pr_info_ratelimited("watch %u \"%s\" pid %d %#llx: %lld %s %lld\n",
 					    w->id, w->name, w->pid_nr, w->addr,
 					    (s64)snap.value, vmon_op_str[w->op],

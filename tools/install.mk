@@ -21,7 +21,7 @@ DKMS_SRCS := kmod/Kbuild kmod/version.h kmod/vmon.h kmod/uapi/linux/vmon.h \
 	kmod/compat/compat.h kmod/compat/probe \
 	kmod/main.c kmod/config.c kmod/ksyms.c kmod/netlink.c kmod/event.c \
 	kmod/owner.c kmod/watch.c kmod/group.c kmod/target.c kmod/snapshot.c \
-	kmod/process.c
+	kmod/process.c kmod/metric.c
 
 $(BUILD)/vmon.pc: lib/vmon.pc.in kmod/version.h | $(BUILD)
 	$(call msg,GEN,$@)

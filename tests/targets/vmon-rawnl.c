@@ -109,6 +109,26 @@ static struct nl_msg *watch(unsigned int omit, uint8_t len, uint8_t op)
 	return m;
 }
 
+/* A WATCH_ADD of a kernel metric: "> 10", scope none, METRIC as a u8 or a u32. */
+static struct nl_msg *metric_as(uint8_t which, int u32)
+{
+	struct nl_msg *m = start(VMON_CMD_WATCH_ADD);
+
+	if (u32)
+		nla_put_u32(m, VMON_A_METRIC, which);
+	else
+		nla_put_u8(m, VMON_A_METRIC, which);
+	nla_put_u8(m, VMON_A_OP, VMON_OP_GT);
+	nla_put_u64(m, VMON_A_THRESHOLD, 10);
+	nla_put_u8(m, VMON_A_SCOPE, VMON_SCOPE_NONE);
+	return m;
+}
+
+static struct nl_msg *metric(uint8_t which)
+{
+	return metric_as(which, 0);
+}
+
 /* Sends m; 1 if the outcome is the one wanted, else 0.  Prints one line. */
 static int check(const char *name, struct nl_msg *m, int want_ok, uint32_t *id)
 {
@@ -223,6 +243,32 @@ int main(void)
 	n++, good += check("straddling a page", m, 0, NULL);
 
 	n++, good += check("delete without a target", start(VMON_CMD_WATCH_DEL), 0, NULL);
+
+	/* Metric watches: no process memory, unsigned, never scope "process". */
+	m = metric(VMON_METRIC_LOADAVG1);
+	n++, good += check("metric loadavg1", m, 1, &id);
+	m = start(VMON_CMD_WATCH_DEL);
+	nla_put_u32(m, VMON_A_WATCH_ID, id);
+	n++, good += check("delete the metric watch", m, 1, NULL);
+	n++, good += check("metric 0", metric(VMON_METRIC_NONE), 0, NULL);
+	n++, good += check("metric out of range", metric(VMON_METRIC_MAX + 1), 0, NULL);
+	m = metric(VMON_METRIC_NR_RUNNING);
+	nla_put_u32(m, VMON_A_PID, (uint32_t)getpid());
+	n++, good += check("metric with a pid", m, 0, NULL);
+	m = metric(VMON_METRIC_NR_RUNNING);
+	nla_put_u64(m, VMON_A_ADDR, (uintptr_t)&var);
+	n++, good += check("metric with an address", m, 0, NULL);
+	m = metric(VMON_METRIC_NR_RUNNING);
+	nla_put_u8(m, VMON_A_LEN, 8);
+	n++, good += check("metric with a length", m, 0, NULL);
+	m = metric(VMON_METRIC_LOADAVG5);
+	nla_put_u32(m, VMON_A_WATCH_FLAGS, VMON_WATCH_F_SIGNED);
+	n++, good += check("signed metric", m, 0, NULL);
+	m = metric(VMON_METRIC_LOADAVG15);
+	nla_put_u8(m, VMON_A_SCOPE, VMON_SCOPE_PROCESS);
+	n++, good += check("metric with scope process", m, 0, NULL);
+	m = metric_as(VMON_METRIC_NR_UNINTERRUPTIBLE, 1);
+	n++, good += check("metric as a u32", m, 0, NULL);
 
 	m = start(VMON_CMD_CONFIG_SET);
 	nla_put_u32(m, VMON_A_CFG_WATCHES, 5);

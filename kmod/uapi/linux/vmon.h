@@ -72,6 +72,28 @@ enum vmon_scope {
 };
 #define VMON_SCOPE_MAX (__VMON_SCOPE_MAX - 1)
 
+/*
+ * What a metric watch reads instead of process memory (VMON_A_METRIC).  A
+ * metric watch has no PID, ADDR or LEN; its value is unsigned and compared
+ * with THRESHOLD in the metric's unit.  Without INTERVAL_NS, COOLDOWN_NS and
+ * SCOPE it polls every VMON_METRIC_INTERVAL_NS, keeps quiet for
+ * VMON_METRIC_COOLDOWN_NS and captures VMON_SCOPE_SYSTEM, like the load
+ * monitor it replaces.
+ */
+enum vmon_metric {
+	VMON_METRIC_NONE,		/* not a metric: process memory (never sent) */
+	VMON_METRIC_LOADAVG1,		/* 1-minute load average, in hundredths (4.25: 425) */
+	VMON_METRIC_LOADAVG5,		/* 5-minute load average, in hundredths */
+	VMON_METRIC_LOADAVG15,		/* 15-minute load average, in hundredths */
+	VMON_METRIC_NR_RUNNING,		/* runnable tasks (state R), this check included */
+	VMON_METRIC_NR_UNINTERRUPTIBLE,	/* tasks in uninterruptible sleep counted in the load (D) */
+	__VMON_METRIC_MAX,
+};
+#define VMON_METRIC_MAX (__VMON_METRIC_MAX - 1)
+
+#define VMON_METRIC_INTERVAL_NS	10000000ULL		/* 10 ms */
+#define VMON_METRIC_COOLDOWN_NS	20000000000ULL		/* 20 s */
+
 /* VMON_A_TASK_FLAGS */
 #define VMON_TASK_F_KTHREAD	(1U << 0)	/* kernel thread: no user part */
 #define VMON_TASK_F_ONCPU	(1U << 1)	/* running elsewhere: user registers are stale */
@@ -170,6 +192,7 @@ enum vmon_attr {
 	VMON_A_CFG_MAX_TASKS,	/* u32: tasks per snapshot */
 	VMON_A_CFG_STACK_BYTES,	/* u32: user stack bytes per task */
 	VMON_A_STAT_SNAPSHOTS,	/* u64: snapshots captured */
+	VMON_A_METRIC,		/* u8: enum vmon_metric (WATCH_ADD, DUMP, EVENT, WATCH_GONE) */
 
 	__VMON_A_MAX,
 };
