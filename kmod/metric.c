@@ -19,8 +19,13 @@
 
 static unsigned int (*vmon_nr_running_fn)(void);
 
-/* The run queues (per-cpu struct rq) and where nr_uninterruptible sits. */
-static void __percpu *vmon_rq;
+/*
+ * The run queues (the per-cpu struct rq), as the symbol's link address: a
+ * CPU's copy is at that plus per_cpu_offset(cpu), as per_cpu_ptr() computes
+ * it.  Kept as an integer, since a __percpu pointer is a distinct address
+ * space the compiler will not convert to from a plain one.
+ */
+static unsigned long vmon_rq;
 static u32 vmon_rq_unint_off;
 static u8 vmon_rq_unint_size;		/* 4 or 8; 0: unavailable */
 
@@ -93,7 +98,7 @@ static void vmon_metric_find_unint(unsigned long (*lookup)(const char *))
 		.type = (void *)lookup("btf_type_by_id"),
 		.name = (void *)lookup("btf_name_by_offset"),
 	};
-	void *rq = (void *)lookup("runqueues");
+	unsigned long rq = lookup("runqueues");
 	const struct btf_type *st;
 	s32 id;
 
@@ -107,7 +112,7 @@ static void vmon_metric_find_unint(unsigned long (*lookup)(const char *))
 	if (st && !vmon_btf_member(&b, st, "nr_uninterruptible",
 				   &vmon_rq_unint_off, &vmon_rq_unint_size) &&
 	    vmon_rq_unint_off + vmon_rq_unint_size <= st->size) {
-		vmon_rq = (void __percpu __force *)rq;
+		vmon_rq = rq;
 		return;
 	}
 	vmon_rq_unint_size = 0;
@@ -181,8 +186,8 @@ static u64 vmon_nr_uninterruptible(void)
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		const void *p = (const char *)per_cpu_ptr(vmon_rq, cpu) +
-				vmon_rq_unint_off;
+		const void *p = (const void *)(vmon_rq + per_cpu_offset(cpu) +
+					       vmon_rq_unint_off);
 
 		if (vmon_rq_unint_size == 4)
 			sum += (s32)READ_ONCE(*(const u32 *)p);
