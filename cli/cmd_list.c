@@ -35,6 +35,8 @@ static char *watch_symbol(struct namer *nm, const struct vmon_watch_info *w)
 	char buf[256];
 	size_t i;
 
+	if (w->metric)
+		return NULL;	/* no process, no address */
 	for (i = 0; i < nm->n && nm->v[i].pid != w->pid; i++)
 		;
 	if (i < nm->n) {

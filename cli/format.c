@@ -149,6 +149,28 @@ char *fmt_value(char *buf, uint64_t raw, bool is_signed)
 	return buf;
 }
 
+char *fmt_scaled(char *buf, uint64_t raw, unsigned int scale)
+{
+	unsigned int decimals = 0, u;
+
+	for (u = scale; u >= 10; u /= 10)
+		decimals++;
+	if (!decimals)
+		snprintf(buf, FMT_NUM_MAX, "%" PRIu64, raw);
+	else
+		snprintf(buf, FMT_NUM_MAX, "%" PRIu64 ".%0*" PRIu64, raw / scale,
+			 (int)decimals, raw % scale);
+	return buf;
+}
+
+char *fmt_watch_value(char *buf, uint64_t raw, bool is_signed,
+		      enum vmon_metric m)
+{
+	if (m)
+		return fmt_scaled(buf, raw, vmon_metric_scale(m));
+	return fmt_value(buf, raw, is_signed);
+}
+
 char *fmt_type(char *buf, unsigned int len, bool is_signed)
 {
 	snprintf(buf, FMT_TYPE_MAX, "%c%u", is_signed ? 's' : 'u', len * 8);
@@ -175,6 +197,26 @@ const char *fmt_gone_reason(enum vmon_gone_reason r)
 	}
 }
 
+/*
+ * What a watch reads, as JSON members after its name: the metric, or the
+ * process memory (symbol, the data object there, only when known: a
+ * script tests for the key).
+ */
+static void target_json(FILE *f, enum vmon_metric m, pid_t pid, uint64_t addr,
+			const char *symbol, unsigned int len, bool is_signed)
+{
+	if (m) {
+		fprintf(f, ",\"metric\":\"%s\"", vmon_metric_name(m));
+		return;
+	}
+	fprintf(f, ",\"pid\":%d,\"addr\":\"0x%" PRIx64 "\"", (int)pid, addr);
+	if (symbol) {
+		fputs(",\"symbol\":", f);
+		fmt_json_string(f, symbol);
+	}
+	fprintf(f, ",\"len\":%u,\"signed\":%s", len, is_signed ? "true" : "false");
+}
+
 static void trigger_json(FILE *f, const struct vmon_trigger *t)
 {
 	char tm[FMT_TIME_MAX], v[FMT_NUM_MAX], th[FMT_NUM_MAX];
@@ -182,15 +224,14 @@ static void trigger_json(FILE *f, const struct vmon_trigger *t)
 	fprintf(f, "{\"type\":\"trigger\",\"watch_id\":%" PRIu32 ",\"name\":",
 		t->watch_id);
 	fmt_json_string(f, t->name);
-	fprintf(f, ",\"pid\":%d,\"addr\":\"0x%" PRIx64 "\",\"len\":%u,"
-		"\"signed\":%s,\"value\":%s,\"op\":",
-		(int)t->pid, t->addr, t->len, t->is_signed ? "true" : "false",
-		fmt_value(v, t->value, t->is_signed));
+	target_json(f, t->metric, t->pid, t->addr, NULL, t->len, t->is_signed);
+	fprintf(f, ",\"value\":%s,\"op\":",
+		fmt_watch_value(v, t->value, t->is_signed, t->metric));
 	fmt_json_string(f, vmon_op_symbol(t->op));
 	fprintf(f, ",\"threshold\":%s,\"time\":\"%s\",\"mono_ns\":%" PRIu64
 		",\"hits\":%" PRIu64 ",\"suppressed\":%" PRIu64
 		",\"seq\":%" PRIu64,
-		fmt_value(th, t->threshold, t->is_signed),
+		fmt_watch_value(th, t->threshold, t->is_signed, t->metric),
 		fmt_time(tm, t->time_real_ns), t->time_mono_ns, t->hits,
 		t->suppressed, t->seq);
 	/* Without a report the line stays as it always was. */
@@ -210,12 +251,16 @@ static void trigger_text(FILE *f, const struct vmon_trigger *t)
 		fmt_json_string(f, t->name);
 		fputc(' ', f);
 	}
-	fprintf(f, "pid %d 0x%" PRIx64 " %s: %s %s %s (hit %" PRIu64
-		", %" PRIu64 " suppressed)\n",
-		(int)t->pid, t->addr, fmt_type(ty, t->len, t->is_signed),
-		fmt_value(v, t->value, t->is_signed), vmon_op_symbol(t->op),
-		fmt_value(th, t->threshold, t->is_signed), t->hits,
-		t->suppressed);
+	if (t->metric)
+		fputs(vmon_metric_name(t->metric), f);
+	else
+		fprintf(f, "pid %d 0x%" PRIx64 " %s", (int)t->pid, t->addr,
+			fmt_type(ty, t->len, t->is_signed));
+	fprintf(f, ": %s %s %s (hit %" PRIu64 ", %" PRIu64 " suppressed)\n",
+		fmt_watch_value(v, t->value, t->is_signed, t->metric),
+		vmon_op_symbol(t->op),
+		fmt_watch_value(th, t->threshold, t->is_signed, t->metric),
+		t->hits, t->suppressed);
 	if (t->report)
 		report_text(f, t->report);
 }
@@ -240,16 +285,22 @@ void fmt_event(FILE *f, const struct vmon_event *ev, enum fmt_mode mode,
 			trigger_text(f, &ev->trigger);
 		break;
 	case VMON_EV_GONE:
-		if (json)
-			fprintf(f, "{\"type\":\"gone\",\"watch_id\":%" PRIu32
-				",\"pid\":%d,\"reason\":\"%s\"}\n",
-				ev->gone.watch_id, (int)ev->gone.pid,
+		if (json) {
+			fprintf(f, "{\"type\":\"gone\",\"watch_id\":%" PRIu32,
+				ev->gone.watch_id);
+			if (ev->gone.metric)
+				fprintf(f, ",\"metric\":\"%s\"",
+					vmon_metric_name(ev->gone.metric));
+			else
+				fprintf(f, ",\"pid\":%d", (int)ev->gone.pid);
+			fprintf(f, ",\"reason\":\"%s\"}\n",
 				vmon_gone_reason_name(ev->gone.reason));
-		else
+		} else {
 			fprintf(f, "%s%swatch %" PRIu32 " gone: %s\n",
 				now_real_ns ? fmt_time(tm, now_real_ns) : "",
 				now_real_ns ? " " : "", ev->gone.watch_id,
 				fmt_gone_reason(ev->gone.reason));
+		}
 		break;
 	case VMON_EV_LOST:
 		if (json)
@@ -269,21 +320,15 @@ void fmt_watch_json(FILE *f, const struct vmon_watch_info *w,
 {
 	char th[FMT_NUM_MAX];
 
-	fprintf(f, "{\"id\":%" PRIu32 ",\"pid\":%d,\"addr\":\"0x%" PRIx64 "\"",
-		w->id, (int)w->pid, w->addr);
-	/* Present only when known: a script tests for the key. */
-	if (symbol) {
-		fputs(",\"symbol\":", f);
-		fmt_json_string(f, symbol);
-	}
-	fprintf(f, ",\"len\":%u,\"signed\":%s,\"op\":", w->len,
-		w->is_signed ? "true" : "false");
+	fprintf(f, "{\"id\":%" PRIu32, w->id);
+	target_json(f, w->metric, w->pid, w->addr, symbol, w->len, w->is_signed);
+	fputs(",\"op\":", f);
 	fmt_json_string(f, vmon_op_symbol(w->op));
 	fprintf(f, ",\"threshold\":%s,\"interval_ns\":%" PRIu64
 		",\"cooldown_ns\":%" PRIu64 ",\"hits\":%" PRIu64
 		",\"owner_portid\":",
-		fmt_value(th, w->threshold, w->is_signed), w->interval_ns,
-		w->cooldown_ns, w->hits);
+		fmt_watch_value(th, w->threshold, w->is_signed, w->metric),
+		w->interval_ns, w->cooldown_ns, w->hits);
 	if (w->detached)
 		fputs("null", f);
 	else
@@ -377,12 +422,20 @@ static void watch_cells(char (*c)[CELL_MAX], const struct vmon_watch_info *w,
 	char th[FMT_NUM_MAX], ty[FMT_TYPE_MAX];
 
 	snprintf(c[0], CELL_MAX, "%" PRIu32, w->id);
-	snprintf(c[1], CELL_MAX, "%d", (int)w->pid);
-	addr_cell(c[2], w->addr, symbol);
-	snprintf(c[3], CELL_MAX, "%u", w->len);
-	snprintf(c[4], CELL_MAX, "%s", fmt_type(ty, w->len, w->is_signed));
+	/* A metric has no process: its name stands where the address would. */
+	if (w->metric) {
+		snprintf(c[1], CELL_MAX, "-");
+		snprintf(c[2], CELL_MAX, "%s", vmon_metric_name(w->metric));
+		snprintf(c[3], CELL_MAX, "-");
+		snprintf(c[4], CELL_MAX, "-");
+	} else {
+		snprintf(c[1], CELL_MAX, "%d", (int)w->pid);
+		addr_cell(c[2], w->addr, symbol);
+		snprintf(c[3], CELL_MAX, "%u", w->len);
+		snprintf(c[4], CELL_MAX, "%s", fmt_type(ty, w->len, w->is_signed));
+	}
 	snprintf(c[5], CELL_MAX, "%s %s", vmon_op_symbol(w->op),
-		 fmt_value(th, w->threshold, w->is_signed));
+		 fmt_watch_value(th, w->threshold, w->is_signed, w->metric));
 	fmt_duration(c[6], w->interval_ns);
 	fmt_duration(c[7], w->cooldown_ns);
 	snprintf(c[8], CELL_MAX, "%" PRIu64, w->hits);

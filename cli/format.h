@@ -36,6 +36,16 @@ char *fmt_duration(char *buf, uint64_t ns);
 /* Raw 64-bit bits as a signed or unsigned decimal. */
 char *fmt_value(char *buf, uint64_t raw, bool is_signed);
 
+/* A fixed-point value in units of 1/scale: "4.25" for 425 with scale 100. */
+char *fmt_scaled(char *buf, uint64_t raw, unsigned int scale);
+
+/*
+ * A watch's value or threshold: a metric's in its unit ("4.25" for a load
+ * average, "3" for a task count), else the raw bits as fmt_value() says.
+ */
+char *fmt_watch_value(char *buf, uint64_t raw, bool is_signed,
+		      enum vmon_metric m);
+
 /* "s32", "u8", ... */
 char *fmt_type(char *buf, unsigned int len, bool is_signed);
 

@@ -244,6 +244,7 @@ static int number(struct parser *ps, struct json_value *v)
 	bool integer = true, neg = false;
 	char buf[64];
 	uint64_t mag = 0;
+	double dbl;
 
 	if (*ps->p == '-') {
 		neg = true;
@@ -296,10 +297,14 @@ static int number(struct parser *ps, struct json_value *v)
 	memcpy(buf, s, (size_t)(ps->p - s));
 	buf[ps->p - s] = '\0';
 	errno = 0;
-	v->type = JSON_DOUBLE;
-	v->d = strtod(buf, NULL);
-	if (errno == ERANGE && (v->d > 1 || v->d < -1))
+	dbl = strtod(buf, NULL);
+	if (errno == ERANGE && (dbl > 1 || dbl < -1))
 		return fail(ps, "number out of range");
+	v->num.text = strdup(buf);
+	if (!v->num.text)
+		return fail(ps, "out of memory");
+	v->type = JSON_DOUBLE;
+	v->num.d = dbl;
 	return 0;
 }
 
@@ -485,6 +490,9 @@ void json_free(struct json_value *v)
 	switch (v->type) {
 	case JSON_STRING:
 		free(v->s);
+		break;
+	case JSON_DOUBLE:
+		free(v->num.text);
 		break;
 	case JSON_ARRAY:
 		for (i = 0; i < v->arr.n; i++)

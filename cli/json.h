@@ -15,7 +15,7 @@ enum json_type {
 	JSON_BOOL,
 	JSON_INT,	/* an integer that fits int64_t */
 	JSON_UINT,	/* an integer above INT64_MAX that fits uint64_t */
-	JSON_DOUBLE,	/* any other number */
+	JSON_DOUBLE,	/* any other number, kept as written too */
 	JSON_STRING,
 	JSON_ARRAY,
 	JSON_OBJECT,
@@ -29,7 +29,10 @@ struct json_value {
 		bool b;
 		int64_t i;
 		uint64_t u;
-		double d;
+		struct {
+			double d;
+			char *text;	/* exact: "4.25" is not quite 4.25 as a double */
+		} num;
 		char *s;		/* UTF-8, NUL-terminated; \u0000 is refused */
 		struct {
 			struct json_value *v;

@@ -179,6 +179,65 @@ int parse_threshold(const char *s, unsigned int len, bool is_signed,
 	return 0;
 }
 
+/* "a whole number" or "a number with at most 2 decimals", for messages. */
+static int scaled_fail(char *err, const char *s, unsigned int decimals)
+{
+	if (!decimals)
+		return fail(err, Q " is not a whole number of 0 or more (e.g. 4)", s);
+	return fail(err, Q " is not a number of 0 or more with at most %u decimal%s "
+		    "(e.g. 4 or 0.5)", s, decimals, decimals == 1 ? "" : "s");
+}
+
+static int scaled_too_large(char *err, const char *s, unsigned int scale,
+			    unsigned int decimals)
+{
+	if (!decimals)
+		return fail(err, Q " is too large (at most %llu)", s,
+			    (unsigned long long)UINT64_MAX);
+	return fail(err, Q " is too large (at most %llu.%0*llu)", s,
+		    (unsigned long long)(UINT64_MAX / scale), (int)decimals,
+		    (unsigned long long)(UINT64_MAX % scale));
+}
+
+int parse_scaled(const char *s, unsigned int scale, uint64_t *out, char *err)
+{
+	unsigned int decimals = 0, n = 0, i;
+	uint64_t whole = 0, frac = 0, unit;
+	const char *p = s;
+
+	for (unit = scale; unit >= 10 && unit % 10 == 0; unit /= 10)
+		decimals++;
+	if (!scale || unit != 1)
+		return fail(err, "invalid scale %u", scale);
+	if (!*s)
+		return fail(err, "empty value");
+	if (*s == '-')
+		return fail(err, "negative value " Q ": give 0 or more", s);
+	for (; *p >= '0' && *p <= '9'; p++) {
+		uint64_t d = (uint64_t)(*p - '0');
+
+		if (whole > (UINT64_MAX - d) / 10)
+			return scaled_too_large(err, s, scale, decimals);
+		whole = whole * 10 + d;
+	}
+	if (p == s)
+		return scaled_fail(err, s, decimals);
+	if (*p == '.' && decimals) {
+		for (p++; *p >= '0' && *p <= '9' && n < decimals; p++, n++)
+			frac = frac * 10 + (uint64_t)(*p - '0');
+		if (!n)
+			return scaled_fail(err, s, decimals);
+	}
+	if (*p)
+		return scaled_fail(err, s, decimals);
+	for (i = n; i < decimals; i++)
+		frac *= 10;
+	if (whole > (UINT64_MAX - frac) / scale)
+		return scaled_too_large(err, s, scale, decimals);
+	*out = whole * scale + frac;
+	return 0;
+}
+
 int parse_bytes(const char *s, uint64_t max, uint64_t *out, char *err)
 {
 	static const char *const kib[] = { "KiB", "K" };

@@ -34,6 +34,15 @@ int parse_threshold(const char *s, unsigned int len, bool is_signed,
 		    uint64_t *raw, char *err);
 
 /*
+ * A fixed-point value in units of 1/scale (scale 1, 10, 100...): a
+ * non-negative decimal with at most as many decimals as scale has zeros,
+ * so with scale 100 "4", "4.0", "4.25" and "0.5" are 400, 400, 425 and
+ * 50, while "4.255", "4.", ".5", "-1" and hexadecimal are refused; with
+ * scale 1 a whole number.
+ */
+int parse_scaled(const char *s, unsigned int scale, uint64_t *out, char *err);
+
+/*
  * A size in bytes: a number, or a number of KiB with a "K" or "KiB"
  * suffix ("16K" is 16384), at most max bytes.
  */

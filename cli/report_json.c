@@ -102,13 +102,17 @@ static void chain_json(FILE *f, const struct vmon_process *p)
 /*
  * "chain" is the watched process's, the one most readers want; "processes"
  * holds the others (scope system) and is always there, empty or not, so
- * readers need not test for it.
+ * readers need not test for it.  A metric watch watches no process: its
+ * chain is empty and every process is in "processes".
  */
 void report_json(FILE *f, const struct vmon_trigger *t)
 {
 	const struct vmon_report *r = t->report;
+	const struct vmon_process *watched;
 	const char *sep = "";
 	size_t i;
+
+	watched = t->metric ? NULL : vmon_report_process(r, t->pid);
 
 	fputs(",\"tasks\":[", f);
 	for (i = 0; i < r->n_tasks; i++) {
@@ -117,10 +121,10 @@ void report_json(FILE *f, const struct vmon_trigger *t)
 		task_json(f, &r->tasks[i]);
 	}
 	fputs("],", f);
-	chain_json(f, vmon_report_process(r, t->pid));
+	chain_json(f, watched);
 	fputs(",\"processes\":[", f);
 	for (i = 0; i < r->n_procs; i++) {
-		if (r->procs[i].pid == t->pid)
+		if (watched && r->procs[i].pid == t->pid)
 			continue;
 		fprintf(f, "%s{\"pid\":%d,", sep, (int)r->procs[i].pid);
 		chain_json(f, &r->procs[i]);

@@ -108,6 +108,27 @@ static int get_raw(struct rd *rd, const struct json_value *o, const char *key,
 	return 0;
 }
 
+/*
+ * A metric's value in units of 1/scale: from the number as written
+ * (4.25 as a double is not exactly 4.25), or a whole number.
+ */
+static int get_scaled(struct rd *rd, const struct json_value *o,
+		      const char *key, unsigned int scale, uint64_t *out)
+{
+	const struct json_value *v = json_get(o, key);
+	char err[PARSE_ERR_MAX];
+
+	if (v && v->type == JSON_DOUBLE) {
+		if (parse_scaled(v->num.text, scale, out, err) < 0)
+			return bad(rd, key, "%s", err);
+		return 0;
+	}
+	if (get_u64(rd, o, key, UINT64_MAX / scale, out) < 0)
+		return -1;
+	*out *= scale;
+	return 0;
+}
+
 static int get_bool(struct rd *rd, const struct json_value *o, const char *key,
 		    bool *out)
 {
@@ -447,6 +468,8 @@ static int procs_read(struct rd *rd, const struct json_value *o,
 		return -1;
 	if (!chain->arr.n)
 		return 0;
+	if (t->metric)
+		return bad(rd, "chain", "a metric watch watches no process: expected []");
 	p = realloc(r->procs, (r->n_procs + 1) * sizeof(*p));
 	if (!p)
 		return bad(rd, "chain", "out of memory");
@@ -477,25 +500,62 @@ static int report_read(struct rd *rd, const struct json_value *o,
 	return 0;
 }
 
-static int trigger_read(struct rd *rd, const struct json_value *o,
-			struct vmon_trigger *t)
+static int get_metric(struct rd *rd, const struct json_value *o,
+		      enum vmon_metric *m)
 {
-	unsigned int op = 0;
+	const char *s;
+
+	if (get_str(rd, o, "metric", false, &s) < 0)
+		return -1;
+	if (vmon_metric_parse(s, m) < 0)
+		return bad(rd, "metric", "unknown value '%.40s'", s);
+	return 0;
+}
+
+/* What a memory watch reads: len bytes at addr in pid, signed or not. */
+static int memory_read(struct rd *rd, const struct json_value *o,
+		       struct vmon_trigger *t)
+{
 	uint64_t len;
 
-	if (get_u32(rd, o, "watch_id", &t->watch_id) < 0 ||
-	    get_chars(rd, o, "name", t->name, sizeof(t->name)) < 0 ||
-	    get_pid(rd, o, "pid", &t->pid) < 0 ||
+	if (get_pid(rd, o, "pid", &t->pid) < 0 ||
 	    get_addr(rd, o, "addr", &t->addr) < 0 ||
 	    get_u64(rd, o, "len", 8, &len) < 0)
 		return -1;
 	if (len != 1 && len != 2 && len != 4 && len != 8)
 		return bad(rd, "len", "not 1, 2, 4 or 8");
 	t->len = (unsigned int)len;
-	if (get_bool(rd, o, "signed", &t->is_signed) < 0 ||
-	    get_raw(rd, o, "value", t->is_signed, &t->value) < 0 ||
+	return get_bool(rd, o, "signed", &t->is_signed);
+}
+
+/* A value or threshold: in the metric's unit, or the raw bits. */
+static int get_reading(struct rd *rd, const struct json_value *o,
+		       const char *key, const struct vmon_trigger *t,
+		       uint64_t *out)
+{
+	if (t->metric)
+		return get_scaled(rd, o, key, vmon_metric_scale(t->metric), out);
+	return get_raw(rd, o, key, t->is_signed, out);
+}
+
+static int trigger_read(struct rd *rd, const struct json_value *o,
+			struct vmon_trigger *t)
+{
+	unsigned int op = 0;
+	int r;
+
+	if (get_u32(rd, o, "watch_id", &t->watch_id) < 0 ||
+	    get_chars(rd, o, "name", t->name, sizeof(t->name)) < 0)
+		return -1;
+	/* A metric watch has "metric" where others have pid, addr, len, signed. */
+	if (json_get(o, "metric"))
+		r = get_metric(rd, o, &t->metric);
+	else
+		r = memory_read(rd, o, t);
+	if (r < 0 ||
+	    get_reading(rd, o, "value", t, &t->value) < 0 ||
 	    find_name(rd, o, "op", op_symbol, VMON_OP_MAX, &op) < 0 ||
-	    get_raw(rd, o, "threshold", t->is_signed, &t->threshold) < 0 ||
+	    get_reading(rd, o, "threshold", t, &t->threshold) < 0 ||
 	    get_time(rd, o, "time", &t->time_real_ns) < 0 ||
 	    get_u64(rd, o, "mono_ns", UINT64_MAX, &t->time_mono_ns) < 0 ||
 	    get_u64(rd, o, "hits", UINT64_MAX, &t->hits) < 0 ||
@@ -536,10 +596,14 @@ int event_from_json(const struct json_value *v, struct vmon_event *ev,
 	}
 	if (!strcmp(type, "gone")) {
 		ev->type = VMON_EV_GONE;
-		if (get_u32(&rd, v, "watch_id", &ev->gone.watch_id) < 0 ||
-		    get_pid(&rd, v, "pid", &ev->gone.pid) < 0 ||
-		    find_name(&rd, v, "reason", reason_name, VMON_GONE_MAX,
-			      &reason) < 0)
+		if (get_u32(&rd, v, "watch_id", &ev->gone.watch_id) < 0)
+			return -1;
+		if (json_get(v, "metric"))
+			r = get_metric(&rd, v, &ev->gone.metric);
+		else
+			r = get_pid(&rd, v, "pid", &ev->gone.pid);
+		if (r < 0 || find_name(&rd, v, "reason", reason_name,
+				       VMON_GONE_MAX, &reason) < 0)
 			return -1;
 		ev->gone.reason = (enum vmon_gone_reason)reason;
 		return 0;

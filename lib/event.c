@@ -116,6 +116,7 @@ static void decode_trigger(struct vmon_trigger *t, struct nlattr **tb)
 	t->hits = vmon__u64(tb, VMON_A_HITS);
 	t->suppressed = vmon__u64(tb, VMON_A_SUPPRESSED);
 	t->seq = vmon__u64(tb, VMON_A_SEQ);
+	t->metric = (enum vmon_metric)vmon__u8(tb, VMON_A_METRIC);
 }
 
 /*
@@ -154,6 +155,7 @@ void vmon__notify(struct vmon *h, struct nlmsghdr *nlh, struct nlattr **tb,
 		ev.gone.pid = (pid_t)vmon__u32(tb, VMON_A_PID);
 		ev.gone.reason = (enum vmon_gone_reason)
 				 vmon__u32(tb, VMON_A_GONE_REASON);
+		ev.gone.metric = (enum vmon_metric)vmon__u8(tb, VMON_A_METRIC);
 		break;
 	default:
 		return;

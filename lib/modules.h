@@ -26,4 +26,15 @@ VMON_INTERNAL size_t vmon__report_maps(Dwfl *dwfl, const struct vmon_mapping *ma
  */
 VMON_INTERNAL Dwfl *vmon__dwfl_local(void);
 
+/*
+ * A Dwfl_Callbacks find_debuginfo that searches the local disk only (by
+ * build ID, then by .gnu_debuglink with a matching build ID); debuginfo.c.
+ */
+VMON_INTERNAL int vmon__find_debuginfo_local(Dwfl_Module *mod, void **userdata,
+					     const char *modname, GElf_Addr base,
+					     const char *file_name,
+					     const char *debuglink_file,
+					     GElf_Word debuglink_crc,
+					     char **debuginfo_file_name);
+
 #endif /* VMON_MODULES_H */

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* libvmon names: comparison operators, reasons a watch ended, scopes, the version. */
+/* libvmon names: comparison operators, reasons a watch ended, scopes, metrics, the version. */
+#include <errno.h>
+#include <string.h>
+
 #include "internal.h"
 
 static const char *const op_names[] = {
@@ -27,6 +30,15 @@ static const char *const scope_names[] = {
 	[VMON_SCOPE_NONE] = "none",
 };
 
+/* Also the option names of `vmon watch`: --loadavg1, --running... */
+static const char *const metric_names[] = {
+	[VMON_METRIC_LOADAVG1] = "loadavg1",
+	[VMON_METRIC_LOADAVG5] = "loadavg5",
+	[VMON_METRIC_LOADAVG15] = "loadavg15",
+	[VMON_METRIC_NR_RUNNING] = "running",
+	[VMON_METRIC_NR_UNINTERRUPTIBLE] = "uninterruptible",
+};
+
 /* Values from a newer kernel than we know get "?" rather than a crash. */
 const char *vmon_op_name(enum vmon_op op)
 {
@@ -46,6 +58,38 @@ const char *vmon_gone_reason_name(enum vmon_gone_reason r)
 const char *vmon_scope_name(enum vmon_scope s)
 {
 	return (unsigned int)s <= VMON_SCOPE_MAX ? scope_names[s] : "?";
+}
+
+const char *vmon_metric_name(enum vmon_metric m)
+{
+	if (m == VMON_METRIC_NONE || (unsigned int)m > VMON_METRIC_MAX)
+		return "?";
+	return metric_names[m];
+}
+
+int vmon_metric_parse(const char *name, enum vmon_metric *m)
+{
+	unsigned int i;
+
+	for (i = VMON_METRIC_NONE + 1; name && i <= VMON_METRIC_MAX; i++)
+		if (!strcmp(name, metric_names[i])) {
+			*m = (enum vmon_metric)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* The kernel's load averages are fixed point; it sends them in hundredths. */
+unsigned int vmon_metric_scale(enum vmon_metric m)
+{
+	switch (m) {
+	case VMON_METRIC_LOADAVG1:
+	case VMON_METRIC_LOADAVG5:
+	case VMON_METRIC_LOADAVG15:
+		return 100;
+	default:
+		return 1;
+	}
 }
 
 const char *vmon_version(void)

@@ -74,6 +74,7 @@ static const uint8_t attr_minlen[VMON_A_MAX + 1] = {
 	[VMON_A_CFG_MAX_TASKS]		= 4,
 	[VMON_A_CFG_STACK_BYTES]	= 4,
 	[VMON_A_STAT_SNAPSHOTS]		= 8,
+	[VMON_A_METRIC]			= 1,
 };
 
 static const char *const attr_names[VMON_A_MAX + 1] = {
@@ -138,6 +139,7 @@ static const char *const attr_names[VMON_A_MAX + 1] = {
 	[VMON_A_CFG_MAX_TASKS]		= "cfg_max_tasks",
 	[VMON_A_CFG_STACK_BYTES]	= "cfg_stack_bytes",
 	[VMON_A_STAT_SNAPSHOTS]		= "stat_snapshots",
+	[VMON_A_METRIC]			= "metric",
 };
 
 const char *vmon__attr_name(int type)

@@ -184,7 +184,7 @@ static void session_open(struct vmon_session *s, const struct vmon_process *p)
 	static char *debuginfo_path;
 	static const Dwfl_Callbacks callbacks = {
 		.find_elf = dwfl_build_id_find_elf,
-		.find_debuginfo = dwfl_standard_find_debuginfo,
+		.find_debuginfo = vmon__find_debuginfo_local,	/* never debuginfod */
 		.section_address = dwfl_offline_section_address,
 		.debuginfo_path = &debuginfo_path,
 	};

@@ -33,7 +33,14 @@ extern "C" {
 
 struct vmon;
 
-/* What to watch.  Zero interval_ns / cooldown_ns mean the kernel default. */
+/*
+ * What to watch.  Zero interval_ns / cooldown_ns mean the kernel default.
+ * A metric watch (metric not VMON_METRIC_NONE) reads a kernel metric
+ * instead of process memory: pid, addr and len are then 0, is_signed
+ * false, the threshold is in the metric's unit (vmon_metric_scale()), and
+ * the kernel's defaults are VMON_METRIC_INTERVAL_NS, VMON_METRIC_COOLDOWN_NS
+ * and scope "system" (scope 0 means that, not "process").
+ */
 struct vmon_watch_spec {
 	pid_t pid;
 	uint64_t addr;
@@ -46,7 +53,8 @@ struct vmon_watch_spec {
 	bool cooldown_set;		/* send cooldown_ns even when it is 0 */
 	const char *name;		/* may be NULL */
 	bool detached;			/* outlives the handle; needs CAP_SYS_ADMIN */
-	enum vmon_scope scope;		/* what a trigger captures; 0: the process */
+	enum vmon_scope scope;		/* what a trigger captures; 0: the process (system for a metric) */
+	enum vmon_metric metric;	/* 0: process memory at pid, addr, len */
 };
 
 /* One watch as listed by vmon_dump(). */
@@ -65,6 +73,7 @@ struct vmon_watch_info {
 	uint32_t owner_portid;		/* 0 when detached */
 	uint64_t hits;
 	enum vmon_scope scope;
+	enum vmon_metric metric;	/* 0: a memory watch; else pid, addr, len are 0 */
 };
 
 enum vmon_event_type {
@@ -93,6 +102,7 @@ struct vmon_trigger {
 	 * scope "none", or when the kernel could not capture or send it.
 	 */
 	struct vmon_report *report;
+	enum vmon_metric metric;	/* 0: a memory watch; else pid, addr, len are 0 */
 };
 
 /*
@@ -167,6 +177,7 @@ struct vmon_gone {
 	uint32_t watch_id;
 	pid_t pid;
 	enum vmon_gone_reason reason;
+	enum vmon_metric metric;	/* 0: a memory watch; else pid is 0 */
 };
 
 struct vmon_event {
@@ -254,6 +265,18 @@ const char *vmon_op_symbol(enum vmon_op op);		/* ">", "<", ... */
 const char *vmon_gone_reason_name(enum vmon_gone_reason r);	/* "exit", ... */
 const char *vmon_version(void);
 const char *vmon_scope_name(enum vmon_scope s);		/* "process", ... */
+
+/*
+ * Metrics: the name ("loadavg1", "loadavg5", "loadavg15", "running",
+ * "uninterruptible"; "?" for VMON_METRIC_NONE and values this library does
+ * not know), the metric a name means (0, or -EINVAL for anything else;
+ * NULL is anything else), and the raw units per unit of the metric: 100
+ * for the load averages (raw 425 is 4.25), 1 for the task counts and
+ * everything else.
+ */
+const char *vmon_metric_name(enum vmon_metric m);
+int vmon_metric_parse(const char *name, enum vmon_metric *m);
+unsigned int vmon_metric_scale(enum vmon_metric m);
 
 /*
  * Reports: the process entry of pid in r (NULL if none), and freeing a

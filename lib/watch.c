@@ -16,17 +16,44 @@ static int nomem(struct vmon *h, struct nl_msg *msg)
 	return vmon__seterr(h, -ENOMEM, "out of memory building a request");
 }
 
+/* A metric watch reads no process: what only a memory watch has is a mistake. */
+static int check_metric(struct vmon *h, const struct vmon_watch_spec *s)
+{
+	const char *name = vmon_metric_name(s->metric);
+
+	if ((unsigned int)s->metric > VMON_METRIC_MAX)
+		return vmon__seterr(h, -EINVAL,
+				    "unknown metric %u (this library knows 1 to %d)",
+				    (unsigned int)s->metric, VMON_METRIC_MAX);
+	if (s->pid || s->addr || s->len)
+		return vmon__seterr(h, -EINVAL,
+				    "a metric watch (%s) takes no pid, address or length",
+				    name);
+	if (s->is_signed)
+		return vmon__seterr(h, -EINVAL,
+				    "a metric watch (%s) compares unsigned: clear is_signed",
+				    name);
+	return 0;
+}
+
 /* Catch what the kernel would refuse anyway, with messages in our terms. */
 static int check_spec(struct vmon *h, const struct vmon_watch_spec *s)
 {
+	int err;
+
 	if (!s)
 		return vmon__seterr(h, -EINVAL, "no watch specification");
-	if (s->pid <= 0)
+	if (s->metric) {
+		err = check_metric(h, s);
+		if (err < 0)
+			return err;
+	} else if (s->pid <= 0) {
 		return vmon__seterr(h, -EINVAL, "invalid pid %d", (int)s->pid);
-	if (s->len != 1 && s->len != 2 && s->len != 4 && s->len != 8)
+	} else if (s->len != 1 && s->len != 2 && s->len != 4 && s->len != 8) {
 		return vmon__seterr(h, -EINVAL,
 				    "invalid length %u (must be 1, 2, 4 or 8)",
 				    s->len);
+	}
 	if ((unsigned int)s->op > VMON_OP_MAX)
 		return vmon__seterr(h, -EINVAL, "invalid comparison %d",
 				    (int)s->op);
@@ -34,6 +61,57 @@ static int check_spec(struct vmon *h, const struct vmon_watch_spec *s)
 		return vmon__seterr(h, -EINVAL,
 				    "name too long (at most %d bytes)",
 				    VMON_NAME_MAX - 1);
+	return 0;
+}
+
+/* What is watched: a metric, or len bytes at addr in pid. */
+static int put_target(struct nl_msg *msg, const struct vmon_watch_spec *s)
+{
+	if (s->metric)
+		return nla_put_u8(msg, VMON_A_METRIC, (uint8_t)s->metric);
+	if (nla_put_u32(msg, VMON_A_PID, (uint32_t)s->pid) < 0 ||
+	    nla_put_u64(msg, VMON_A_ADDR, s->addr) < 0 ||
+	    nla_put_u8(msg, VMON_A_LEN, (uint8_t)s->len) < 0)
+		return -1;
+	return 0;
+}
+
+int vmon__watch_add_msg(struct vmon *h, const struct vmon_watch_spec *spec,
+			struct nl_msg **msgp)
+{
+	uint32_t flags = 0;
+	struct nl_msg *msg;
+	int err;
+
+	err = check_spec(h, spec);
+	if (err < 0)
+		return err;
+	if (spec->is_signed)
+		flags |= VMON_WATCH_F_SIGNED;
+	if (spec->detached)
+		flags |= VMON_WATCH_F_DETACHED;
+
+	msg = vmon__msg(h, VMON_CMD_WATCH_ADD, 0);
+	if (!msg)
+		return nomem(h, NULL);
+	if (put_target(msg, spec) < 0 ||
+	    nla_put_u8(msg, VMON_A_OP, (uint8_t)spec->op) < 0 ||
+	    nla_put_u64(msg, VMON_A_THRESHOLD, spec->threshold) < 0)
+		return nomem(h, msg);
+	if (flags && nla_put_u32(msg, VMON_A_WATCH_FLAGS, flags) < 0)
+		return nomem(h, msg);
+	if (spec->interval_ns &&
+	    nla_put_u64(msg, VMON_A_INTERVAL_NS, spec->interval_ns) < 0)
+		return nomem(h, msg);
+	if ((spec->cooldown_set || spec->cooldown_ns) &&
+	    nla_put_u64(msg, VMON_A_COOLDOWN_NS, spec->cooldown_ns) < 0)
+		return nomem(h, msg);
+	if (spec->name && spec->name[0] &&
+	    nla_put_string(msg, VMON_A_NAME, spec->name) < 0)
+		return nomem(h, msg);
+	if (spec->scope && nla_put_u8(msg, VMON_A_SCOPE, (uint8_t)spec->scope) < 0)
+		return nomem(h, msg);
+	*msgp = msg;
 	return 0;
 }
 
@@ -60,44 +138,15 @@ int vmon_watch_add(struct vmon *h, const struct vmon_watch_spec *spec,
 {
 	struct add_result res = { 0, false };
 	struct vmon_req req = { .fn = add_reply, .arg = &res };
-	uint32_t flags = 0;
 	struct nl_msg *msg;
 	int err;
 
 	err = vmon__check(h);
 	if (err < 0)
 		return err;
-	err = check_spec(h, spec);
+	err = vmon__watch_add_msg(h, spec, &msg);
 	if (err < 0)
 		return err;
-	if (spec->is_signed)
-		flags |= VMON_WATCH_F_SIGNED;
-	if (spec->detached)
-		flags |= VMON_WATCH_F_DETACHED;
-
-	msg = vmon__msg(h, VMON_CMD_WATCH_ADD, 0);
-	if (!msg)
-		return nomem(h, NULL);
-	if (nla_put_u32(msg, VMON_A_PID, (uint32_t)spec->pid) < 0 ||
-	    nla_put_u64(msg, VMON_A_ADDR, spec->addr) < 0 ||
-	    nla_put_u8(msg, VMON_A_LEN, (uint8_t)spec->len) < 0 ||
-	    nla_put_u8(msg, VMON_A_OP, (uint8_t)spec->op) < 0 ||
-	    nla_put_u64(msg, VMON_A_THRESHOLD, spec->threshold) < 0)
-		return nomem(h, msg);
-	if (flags && nla_put_u32(msg, VMON_A_WATCH_FLAGS, flags) < 0)
-		return nomem(h, msg);
-	if (spec->interval_ns &&
-	    nla_put_u64(msg, VMON_A_INTERVAL_NS, spec->interval_ns) < 0)
-		return nomem(h, msg);
-	if ((spec->cooldown_set || spec->cooldown_ns) &&
-	    nla_put_u64(msg, VMON_A_COOLDOWN_NS, spec->cooldown_ns) < 0)
-		return nomem(h, msg);
-	if (spec->name && spec->name[0] &&
-	    nla_put_string(msg, VMON_A_NAME, spec->name) < 0)
-		return nomem(h, msg);
-	if (spec->scope && nla_put_u8(msg, VMON_A_SCOPE, (uint8_t)spec->scope) < 0)
-		return nomem(h, msg);
-
 	err = vmon__request(h, msg, &req);
 	if (err < 0)
 		return err;
@@ -190,6 +239,7 @@ static int dump_reply(struct vmon *h, struct nlattr **tb, void *arg)
 	vmon__name(w->name, tb[VMON_A_NAME]);
 	w->hits = vmon__u64(tb, VMON_A_HITS);
 	w->scope = (enum vmon_scope)vmon__u8(tb, VMON_A_SCOPE);
+	w->metric = (enum vmon_metric)vmon__u8(tb, VMON_A_METRIC);
 	w->owner_portid = vmon__u32(tb, VMON_A_OWNER_PORTID);
 	w->detached = (flags & VMON_WATCH_F_DETACHED) ||
 		      !tb[VMON_A_OWNER_PORTID];

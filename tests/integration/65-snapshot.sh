@@ -226,13 +226,6 @@ _all_sleeping() {
 	done
 }
 
-_state_is() {
-	local stat
-	read -r stat <"/proc/$1/stat" || return 1
-	stat=${stat##*) }
-	[ "${stat%% *}" = "$2" ]
-}
-
 test_scope_system_needs_cap_sys_admin() {
 	start_target --as-nobody
 	run as_nobody "$VMON" watch --pid "$T_PID" --addr "$T_ADDR" --len 4 --gt 150 \

@@ -293,3 +293,11 @@ unused_pid() {
 	while [ -e "/proc/$p" ]; do p=$((p - 1)); done
 	echo "$p"
 }
+
+# _state_is PID STATE: /proc/PID/stat shows STATE (R, S, D...); PID may be PID/task/TID.
+_state_is() {
+	local stat
+	read -r stat <"/proc/$1/stat" || return 1
+	stat=${stat##*) }
+	[ "${stat%% *}" = "$2" ]
+}

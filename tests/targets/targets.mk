@@ -37,6 +37,15 @@ $(BUILD)/vmon-stack-nopie: tests/targets/vmon-stack.c | $(BUILD)
 $(BUILD)/vmon-stack-cxx: tests/targets/vmon-stack-cxx.cc | $(BUILD)
 	$(CXX) -O2 -g -fomit-frame-pointer -std=c++17 -Wall -Wextra -Werror -o $@ $<
 
+# Its DWARF in a separate file found by .gnu_debuglink in build/.debug/ (not by build ID).
+TEST_TARGETS += $(BUILD)/vmon-stack-debuglink
+$(BUILD)/vmon-stack-debuglink: tests/targets/vmon-stack.c | $(BUILD)
+	$(TARGET_CC) -fomit-frame-pointer -pthread -o $@.full $<
+	mkdir -p $(BUILD)/.debug
+	objcopy --only-keep-debug $@.full $(BUILD)/.debug/vmon-stack-debuglink.debug
+	objcopy --strip-debug --add-gnu-debuglink=$(BUILD)/.debug/vmon-stack-debuglink.debug $@.full $@
+	rm -f $@.full
+
 # A parent blocked in D state (vfork) for scope "system".
 TEST_TARGETS += $(BUILD)/vmon-vfork
 $(BUILD)/vmon-vfork: tests/targets/vmon-vfork.c | $(BUILD)

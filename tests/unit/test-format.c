@@ -116,6 +116,40 @@ static void test_scalars(void)
 		  "ended (unknown reason)");
 }
 
+/* Metric values: fixed point as parse_scaled() reads it back. */
+static void test_scaled(void)
+{
+	static const uint64_t round_trip[] = { 0, 1, 99, 100, 425, UINT64_MAX };
+	char n[FMT_NUM_MAX], name[64], err[PARSE_ERR_MAX];
+	uint64_t back;
+	size_t i;
+
+	check_str("scaled 4.25", fmt_scaled(n, 425, 100), "4.25");
+	check_str("scaled 4.00", fmt_scaled(n, 400, 100), "4.00");
+	check_str("scaled 0.05", fmt_scaled(n, 5, 100), "0.05");
+	check_str("scaled 0", fmt_scaled(n, 0, 100), "0.00");
+	check_str("scaled max", fmt_scaled(n, UINT64_MAX, 100),
+		  "184467440737095516.15");
+	check_str("scaled whole", fmt_scaled(n, 7, 1), "7");
+	check_str("scaled whole max", fmt_scaled(n, UINT64_MAX, 1),
+		  "18446744073709551615");
+	for (i = 0; i < sizeof(round_trip) / sizeof(round_trip[0]); i++) {
+		snprintf(name, sizeof(name), "scaled round trip %" PRIu64,
+			 round_trip[i]);
+		fmt_scaled(n, round_trip[i], 100);
+		back = 0;
+		if (check(name, parse_scaled(n, 100, &back, err) == 0,
+			  "'%s' refused: %s", n, err))
+			check_u64(name, back, round_trip[i]);
+	}
+	check_str("watch value loadavg", fmt_watch_value(n, 412, true,
+							 VMON_METRIC_LOADAVG15), "4.12");
+	check_str("watch value running", fmt_watch_value(n, 12, false,
+							 VMON_METRIC_NR_RUNNING), "12");
+	check_str("watch value memory", fmt_watch_value(n, UINT64_MAX, true,
+							VMON_METRIC_NONE), "-1");
+}
+
 static struct vmon_event trigger(void)
 {
 	struct vmon_event ev;
@@ -225,6 +259,75 @@ static void test_events(void)
 	event("lost json unknown", &ev, FMT_JSON, "{\"type\":\"lost\",\"count\":0}\n");
 }
 
+/* A metric watch's trigger: what the kernel sends has no pid, address or length. */
+static struct vmon_event metric_trigger(enum vmon_metric m, uint64_t value,
+					uint64_t threshold)
+{
+	struct vmon_event ev = trigger();
+
+	snprintf(ev.trigger.name, sizeof(ev.trigger.name), "%s",
+		 vmon_metric_name(m));
+	ev.trigger.metric = m;
+	ev.trigger.pid = 0;
+	ev.trigger.addr = 0;
+	ev.trigger.len = 0;
+	ev.trigger.is_signed = false;
+	ev.trigger.value = value;
+	ev.trigger.threshold = threshold;
+	return ev;
+}
+
+static void test_metric_events(void)
+{
+	struct vmon_event ev = metric_trigger(VMON_METRIC_LOADAVG1, 412, 400);
+
+	event("metric trigger text loadavg1", &ev, FMT_TEXT,
+	      "2026-11-22T03:10:05.123456789Z watch 3 \"loadavg1\" "
+	      "loadavg1: 4.12 > 4.00 (hit 1, 0 suppressed)\n");
+	event("metric trigger json loadavg1", &ev, FMT_JSON,
+	      "{\"type\":\"trigger\",\"watch_id\":3,\"name\":\"loadavg1\","
+	      "\"metric\":\"loadavg1\",\"value\":4.12,\"op\":\">\",\"threshold\":4.00,"
+	      "\"time\":\"2026-11-22T03:10:05.123456789Z\",\"mono_ns\":5000000001,"
+	      "\"hits\":1,\"suppressed\":0,\"seq\":17}\n");
+	event("metric trigger folded without report", &ev, FMT_FOLDED, "");
+
+	ev = metric_trigger(VMON_METRIC_NR_RUNNING, 12, 8);
+	ev.trigger.op = VMON_OP_GE;
+	ev.trigger.hits = 3;
+	ev.trigger.suppressed = 41;
+	event("metric trigger text running", &ev, FMT_TEXT,
+	      "2026-11-22T03:10:05.123456789Z watch 3 \"running\" "
+	      "running: 12 >= 8 (hit 3, 41 suppressed)\n");
+	event("metric trigger json running", &ev, FMT_JSON,
+	      "{\"type\":\"trigger\",\"watch_id\":3,\"name\":\"running\","
+	      "\"metric\":\"running\",\"value\":12,\"op\":\">=\",\"threshold\":8,"
+	      "\"time\":\"2026-11-22T03:10:05.123456789Z\",\"mono_ns\":5000000001,"
+	      "\"hits\":3,\"suppressed\":41,\"seq\":17}\n");
+
+	/* A name of the user's own, and a fraction below 0.10. */
+	ev = metric_trigger(VMON_METRIC_LOADAVG5, 5, 50);
+	ev.trigger.op = VMON_OP_LT;
+	strcpy(ev.trigger.name, "idle");
+	event("metric trigger text named", &ev, FMT_TEXT,
+	      "2026-11-22T03:10:05.123456789Z watch 3 \"idle\" "
+	      "loadavg5: 0.05 < 0.50 (hit 1, 0 suppressed)\n");
+	ev.trigger.name[0] = '\0';
+	event("metric trigger text unnamed", &ev, FMT_TEXT,
+	      "2026-11-22T03:10:05.123456789Z watch 3 "
+	      "loadavg5: 0.05 < 0.50 (hit 1, 0 suppressed)\n");
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = VMON_EV_GONE;
+	ev.gone.watch_id = 4;
+	ev.gone.metric = VMON_METRIC_NR_UNINTERRUPTIBLE;
+	ev.gone.reason = VMON_GONE_UNLOAD;
+	event("metric gone json", &ev, FMT_JSON,
+	      "{\"type\":\"gone\",\"watch_id\":4,\"metric\":\"uninterruptible\","
+	      "\"reason\":\"unload\"}\n");
+	event("metric gone text", &ev, FMT_TEXT,
+	      "2026-11-22T03:10:05.123456789Z watch 4 gone: vmon module unloaded\n");
+}
+
 static struct vmon_watch_info watch(void)
 {
 	struct vmon_watch_info w;
@@ -329,11 +432,66 @@ static void test_watches(void)
 		  "1ms       2        10     20      3         2          2     1        1.5us  4us\n");
 }
 
+static void test_metric_watches(void)
+{
+	struct vmon_watch_info w[3] = { watch(), watch(), watch() };
+	struct capture c;
+	char *syms[3] = { "counter", "ignored", NULL };
+	size_t i;
+
+	for (i = 1; i < 3; i++) {
+		w[i].pid = 0;
+		w[i].addr = 0;
+		w[i].len = 0;
+		w[i].is_signed = false;
+		w[i].interval_ns = 10000000;
+		w[i].cooldown_ns = 20000000000;
+		w[i].hits = 0;
+		w[i].scope = VMON_SCOPE_SYSTEM;
+	}
+	w[1].id = 5;
+	w[1].metric = VMON_METRIC_LOADAVG1;
+	w[1].threshold = 400;
+	strcpy(w[1].name, "loadavg1");
+	w[2].id = 6;
+	w[2].metric = VMON_METRIC_NR_UNINTERRUPTIBLE;
+	w[2].op = VMON_OP_GE;
+	w[2].threshold = 16;
+	w[2].detached = true;
+	w[2].owner_portid = 0;
+	w[2].scope = VMON_SCOPE_NONE;
+	strcpy(w[2].name, "uninterruptible");
+
+	fmt_watch_json(cap_open(&c), &w[1], NULL);
+	cap_check(&c, "metric watch json",
+		  "{\"id\":5,\"metric\":\"loadavg1\",\"op\":\">\",\"threshold\":4.00,"
+		  "\"interval_ns\":10000000,\"cooldown_ns\":20000000000,\"hits\":0,"
+		  "\"owner_portid\":4242,\"detached\":false,\"name\":\"loadavg1\","
+		  "\"scope\":\"system\"}\n");
+	/* A symbol given for a metric watch has nowhere to go. */
+	fmt_watch_json(cap_open(&c), &w[2], "ignored");
+	cap_check(&c, "metric watch json count",
+		  "{\"id\":6,\"metric\":\"uninterruptible\",\"op\":\">=\","
+		  "\"threshold\":16,\"interval_ns\":10000000,"
+		  "\"cooldown_ns\":20000000000,\"hits\":0,\"owner_portid\":null,"
+		  "\"detached\":true,\"name\":\"uninterruptible\",\"scope\":\"none\"}\n");
+
+	fmt_watch_table(cap_open(&c), w, syms, 3);
+	cap_check(&c, "metric watch table",
+		  "ID  PID   ADDR                LEN  TYPE  COND    INTERVAL  COOLDOWN  HITS  OWNER     SCOPE    NAME\n"
+		  "3   1234  0x601040 <counter>  4    s32   > 150   1ms       0         7     4242      process  \"temp\"\n"
+		  "5   -     loadavg1            -    -     > 4.00  10ms      20s       0     4242      system   \"loadavg1\"\n"
+		  "6   -     uninterruptible     -    -     >= 16   10ms      20s       0     detached  none     \"uninterruptible\"\n");
+}
+
 int main(void)
 {
 	test_json_strings();
 	test_scalars();
+	test_scaled();
 	test_events();
+	test_metric_events();
 	test_watches();
+	test_metric_watches();
 	return check_done();
 }

@@ -1,4 +1,4 @@
-/* Unit tests for libvmon's message handling, fed hand-built netlink datagrams. */
+/* Unit tests for libvmon's message handling, fed hand-built netlink datagrams, and its requests. */
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -84,6 +84,24 @@ static struct nl_msg *event_msg(uint32_t id, uint64_t seq, uint64_t lost)
 	return m;
 }
 
+/* A metric watch's EVENT: METRIC instead of PID, ADDR and LEN; unsigned. */
+static struct nl_msg *metric_event_msg(uint32_t id, uint64_t seq,
+				       enum vmon_metric metric)
+{
+	struct nl_msg *m = genl(VMON_CMD_EVENT, 0, 0);
+
+	nla_put_u32(m, VMON_A_WATCH_ID, id);
+	nla_put_string(m, VMON_A_NAME, "loadavg1");
+	nla_put_u8(m, VMON_A_METRIC, (uint8_t)metric);
+	nla_put_u8(m, VMON_A_OP, VMON_OP_GT);
+	put_u64_padded(m, VMON_A_VALUE, 412);
+	nla_put_u64(m, VMON_A_THRESHOLD, 400);
+	put_u64_padded(m, VMON_A_TIME_REAL_NS, 1795317005123456789);
+	nla_put_u64(m, VMON_A_HITS, 1);
+	nla_put_u64(m, VMON_A_SEQ, seq);
+	return m;
+}
+
 static struct nl_msg *gone_msg(uint32_t id, uint64_t seq, uint32_t reason)
 {
 	struct nl_msg *m = genl(VMON_CMD_WATCH_GONE, 0, 0);
@@ -150,7 +168,38 @@ static void test_decode(void)
 	check_u64("decode hits", ev.trigger.hits, 2);
 	check_u64("decode suppressed", ev.trigger.suppressed, 1);
 	check_u64("decode seq", ev.trigger.seq, 10);
+	check_int("decode memory watch: no metric", ev.trigger.metric, VMON_METRIC_NONE);
 	expect_empty("decode one event", h);
+
+	feed(h, metric_event_msg(4, 11, VMON_METRIC_LOADAVG1), NULL);
+	ev = pop(h);
+	check("decode metric event type", ev.type == VMON_EV_TRIGGER, "type %d",
+	      (int)ev.type);
+	check_int("decode metric", ev.trigger.metric, VMON_METRIC_LOADAVG1);
+	check_int("decode metric: no pid", ev.trigger.pid, 0);
+	check_int("decode metric: no len", ev.trigger.len, 0);
+	check("decode metric: unsigned", !ev.trigger.is_signed, "signed");
+	check_u64("decode metric value", ev.trigger.value, 412);
+	check_u64("decode metric threshold", ev.trigger.threshold, 400);
+
+	/* A u8 attribute with no byte is malformed: the event is dropped whole. */
+	m = genl(VMON_CMD_EVENT, 0, 0);
+	nla_put_u32(m, VMON_A_WATCH_ID, 4);
+	nla_put(m, VMON_A_METRIC, 0, NULL);
+	feed(h, m, NULL);
+	expect_empty("drop empty metric", h);
+
+	m = genl(VMON_CMD_WATCH_GONE, 0, 0);
+	nla_put_u32(m, VMON_A_WATCH_ID, 4);
+	nla_put_u8(m, VMON_A_METRIC, VMON_METRIC_NR_RUNNING);
+	nla_put_u32(m, VMON_A_GONE_REASON, VMON_GONE_UNLOAD);
+	feed(h, m, NULL);
+	ev = pop(h);
+	check("decode metric gone type", ev.type == VMON_EV_GONE, "type %d",
+	      (int)ev.type);
+	check_int("decode metric gone metric", ev.gone.metric, VMON_METRIC_NR_RUNNING);
+	check_int("decode metric gone pid", ev.gone.pid, 0);
+	check_int("decode metric gone reason", ev.gone.reason, VMON_GONE_UNLOAD);
 
 	feed(h, gone_msg(3, 11, VMON_GONE_UNMAPPED), NULL);
 	ev = pop(h);
@@ -158,6 +207,7 @@ static void test_decode(void)
 	check_int("decode gone id", ev.gone.watch_id, 3);
 	check_int("decode gone pid", ev.gone.pid, 1234);
 	check_int("decode gone reason", ev.gone.reason, VMON_GONE_UNMAPPED);
+	check_int("decode gone: no metric", ev.gone.metric, VMON_METRIC_NONE);
 
 	/* A name without its NUL, longer than allowed: cut, terminated. */
 	m = genl(VMON_CMD_EVENT, 0, 0);
@@ -437,6 +487,111 @@ static void test_requests(void)
 	vmon_close(h);
 }
 
+/* The attributes of a request built by the library. */
+static bool parse_request(const char *name, struct nl_msg *m, struct nlattr **tb)
+{
+	return check(name, genlmsg_parse(nlmsg_hdr(m), 0, tb, VMON_A_MAX, NULL) == 0,
+		     "request does not parse");
+}
+
+static void spec_refused(const char *name, const struct vmon_watch_spec *s,
+			 const char *want)
+{
+	struct vmon *h = fake_handle();
+	struct nl_msg *m = NULL;
+
+	/* Through the public call: refused before anything is sent. */
+	if (check(name, vmon_watch_add(h, s, NULL) == -EINVAL, "not -EINVAL"))
+		check_str(name, vmon_errmsg(h), want);
+	check(name, vmon__watch_add_msg(h, s, &m) == -EINVAL && !m, "built");
+	vmon_close(h);
+}
+
+static void test_watch_requests(void)
+{
+	struct vmon_watch_spec s = { .metric = VMON_METRIC_LOADAVG1,
+				     .op = VMON_OP_GT, .threshold = 400 };
+	struct vmon_watch_spec mem = { .pid = 1234, .addr = 0x601040, .len = 4,
+				       .is_signed = true, .op = VMON_OP_LT,
+				       .threshold = 150 };
+	struct nlattr *tb[VMON_A_MAX + 1];
+	struct vmon *h = fake_handle();
+	struct nl_msg *m = NULL;
+
+	if (check("metric request built", vmon__watch_add_msg(h, &s, &m) == 0,
+		  "%s", vmon_errmsg(h)) && parse_request("metric request", m, tb)) {
+		check("metric request: METRIC", tb[VMON_A_METRIC] &&
+		      nla_len(tb[VMON_A_METRIC]) == 1 &&
+		      nla_get_u8(tb[VMON_A_METRIC]) == VMON_METRIC_LOADAVG1,
+		      "missing or not a u8 of 1");
+		check("metric request: no PID, ADDR, LEN", !tb[VMON_A_PID] &&
+		      !tb[VMON_A_ADDR] && !tb[VMON_A_LEN], "sent");
+		check("metric request: no flags, no scope: the kernel's defaults",
+		      !tb[VMON_A_WATCH_FLAGS] && !tb[VMON_A_SCOPE] &&
+		      !tb[VMON_A_INTERVAL_NS] && !tb[VMON_A_COOLDOWN_NS], "sent");
+		check_u64("metric request: threshold", nla_get_u64(tb[VMON_A_THRESHOLD]), 400);
+		check_int("metric request: op", nla_get_u8(tb[VMON_A_OP]), VMON_OP_GT);
+	}
+	nlmsg_free(m);
+	m = NULL;
+
+	s.metric = VMON_METRIC_NR_UNINTERRUPTIBLE;
+	s.scope = VMON_SCOPE_NONE;
+	s.name = "blocked";
+	if (check("metric request scope none", vmon__watch_add_msg(h, &s, &m) == 0,
+		  "%s", vmon_errmsg(h)) && parse_request("metric request scope none", m, tb)) {
+		check_int("metric request scope none: metric",
+			  nla_get_u8(tb[VMON_A_METRIC]), VMON_METRIC_NR_UNINTERRUPTIBLE);
+		check_int("metric request scope none: scope",
+			  tb[VMON_A_SCOPE] ? nla_get_u8(tb[VMON_A_SCOPE]) : -1,
+			  VMON_SCOPE_NONE);
+		check_str("metric request scope none: name",
+			  tb[VMON_A_NAME] ? nla_get_string(tb[VMON_A_NAME]) : NULL,
+			  "blocked");
+	}
+	nlmsg_free(m);
+	m = NULL;
+
+	if (check("memory request built", vmon__watch_add_msg(h, &mem, &m) == 0,
+		  "%s", vmon_errmsg(h)) && parse_request("memory request", m, tb)) {
+		check("memory request: no METRIC", !tb[VMON_A_METRIC], "sent");
+		check("memory request: PID, ADDR, LEN", tb[VMON_A_PID] &&
+		      nla_get_u32(tb[VMON_A_PID]) == 1234 && tb[VMON_A_ADDR] &&
+		      nla_get_u64(tb[VMON_A_ADDR]) == 0x601040 && tb[VMON_A_LEN] &&
+		      nla_get_u8(tb[VMON_A_LEN]) == 4, "missing or wrong");
+		check("memory request: signed", tb[VMON_A_WATCH_FLAGS] &&
+		      nla_get_u32(tb[VMON_A_WATCH_FLAGS]) == VMON_WATCH_F_SIGNED,
+		      "not signed");
+	}
+	nlmsg_free(m);
+	vmon_close(h);
+
+	s.scope = 0;
+	s.name = NULL;
+	s.metric = VMON_METRIC_LOADAVG5;
+	s.pid = 1234;
+	spec_refused("metric with a pid", &s,
+		     "a metric watch (loadavg5) takes no pid, address or length");
+	s.pid = 0;
+	s.addr = 0x601040;
+	spec_refused("metric with an address", &s,
+		     "a metric watch (loadavg5) takes no pid, address or length");
+	s.addr = 0;
+	s.len = 4;
+	spec_refused("metric with a length", &s,
+		     "a metric watch (loadavg5) takes no pid, address or length");
+	s.len = 0;
+	s.is_signed = true;
+	spec_refused("signed metric", &s,
+		     "a metric watch (loadavg5) compares unsigned: clear is_signed");
+	s.is_signed = false;
+	s.metric = (enum vmon_metric)(VMON_METRIC_MAX + 1);
+	spec_refused("metric out of range", &s,
+		     "unknown metric 6 (this library knows 1 to 5)");
+	s.metric = VMON_METRIC_NONE;
+	spec_refused("no metric, no pid", &s, "invalid pid 0");
+}
+
 static int stop_at_second(const struct vmon_event *ev, void *arg)
 {
 	int *n = arg;
@@ -482,6 +637,52 @@ static void test_api(void)
 	check_str("gone name unknown",
 		  vmon_gone_reason_name((enum vmon_gone_reason)42), "unknown");
 	check_str("version", vmon_version(), VMON_VERSION);
+	check_str("scope name", vmon_scope_name(VMON_SCOPE_SYSTEM), "system");
+	check_str("scope name unknown", vmon_scope_name((enum vmon_scope)42), "?");
+	{
+		static const char *const names[] = {
+			[VMON_METRIC_LOADAVG1] = "loadavg1",
+			[VMON_METRIC_LOADAVG5] = "loadavg5",
+			[VMON_METRIC_LOADAVG15] = "loadavg15",
+			[VMON_METRIC_NR_RUNNING] = "running",
+			[VMON_METRIC_NR_UNINTERRUPTIBLE] = "uninterruptible",
+		};
+		static const unsigned int scales[] = {
+			[VMON_METRIC_LOADAVG1] = 100, [VMON_METRIC_LOADAVG5] = 100,
+			[VMON_METRIC_LOADAVG15] = 100, [VMON_METRIC_NR_RUNNING] = 1,
+			[VMON_METRIC_NR_UNINTERRUPTIBLE] = 1,
+		};
+		enum vmon_metric m;
+		char name[64];
+		int i;
+
+		for (i = 1; i <= VMON_METRIC_MAX; i++) {
+			snprintf(name, sizeof(name), "metric %d name", i);
+			check_str(name, vmon_metric_name((enum vmon_metric)i), names[i]);
+			snprintf(name, sizeof(name), "metric %s parse", names[i]);
+			m = VMON_METRIC_NONE;
+			check(name, vmon_metric_parse(names[i], &m) == 0 && (int)m == i,
+			      "got %d", (int)m);
+			snprintf(name, sizeof(name), "metric %s scale", names[i]);
+			check_int(name, vmon_metric_scale((enum vmon_metric)i), scales[i]);
+		}
+	}
+	check_str("metric name none", vmon_metric_name(VMON_METRIC_NONE), "?");
+	check_str("metric name unknown",
+		  vmon_metric_name((enum vmon_metric)(VMON_METRIC_MAX + 1)), "?");
+	check_int("metric scale none", vmon_metric_scale(VMON_METRIC_NONE), 1);
+	check_int("metric scale unknown",
+		  vmon_metric_scale((enum vmon_metric)(VMON_METRIC_MAX + 1)), 1);
+	{
+		enum vmon_metric m = VMON_METRIC_LOADAVG5;
+
+		check_int("metric parse unknown", vmon_metric_parse("loadavg2", &m), -EINVAL);
+		check_int("metric parse ?", vmon_metric_parse("?", &m), -EINVAL);
+		check_int("metric parse case", vmon_metric_parse("LOADAVG1", &m), -EINVAL);
+		check_int("metric parse empty", vmon_metric_parse("", &m), -EINVAL);
+		check_int("metric parse NULL", vmon_metric_parse(NULL, &m), -EINVAL);
+		check_int("metric parse leaves it", m, VMON_METRIC_LOADAVG5);
+	}
 	check_int("open NULL", vmon_open(NULL), -EINVAL);
 	check_str("errmsg NULL", vmon_errmsg(NULL), "out of memory");
 	vmon_close(NULL);
@@ -647,6 +848,22 @@ static void test_snapshot_assembly(void)
 	vmon_report_free(r);
 out:
 	expect_empty("snapshot: nothing else queued", h);
+
+	/* A metric trigger waits for its snapshot the same way, metric kept. */
+	m = metric_event_msg(8, 11, VMON_METRIC_LOADAVG15);
+	nla_put_flag(m, VMON_A_SNAPSHOT);
+	feed(h, m, NULL);
+	feed(h, task_msg(8, 11, 1234, 8), NULL);
+	feed(h, end_msg(8, 11, 1, 0, 0), NULL);
+	ev = pop(h);
+	if (check("snapshot of a metric trigger", ev.type == VMON_EV_TRIGGER &&
+		  ev.trigger.report, "type %d", (int)ev.type)) {
+		check_int("snapshot of a metric trigger: metric", ev.trigger.metric,
+			  VMON_METRIC_LOADAVG15);
+		check_int("snapshot of a metric trigger: tasks",
+			  (long long)ev.trigger.report->n_tasks, 1);
+		vmon_report_free(ev.trigger.report);
+	}
 	vmon_close(h);
 }
 
@@ -717,6 +934,7 @@ int main(void)
 	test_decode();
 	test_lost();
 	test_requests();
+	test_watch_requests();
 	test_process();
 	test_api();
 	test_snapshot_assembly();

@@ -1,4 +1,4 @@
-/* Unit tests for cli/parse.c: numbers, ranges, thresholds, durations, errors. */
+/* Unit tests for cli/parse.c: numbers, ranges, thresholds, metric values, durations, errors. */
 #include <limits.h>
 
 #include "check.h"
@@ -68,6 +68,28 @@ static void thr_bad(const char *s, unsigned int len, bool sgn, const char *want)
 	snprintf(name, sizeof(name), "threshold refuses '%s' %c%u", s,
 		 sgn ? 's' : 'u', len * 8);
 	if (check(name, r < 0, "accepted as 0x%" PRIx64, v) && want)
+		check_str(name, err, want);
+}
+
+static void scaled_ok(const char *s, unsigned int scale, uint64_t want)
+{
+	char name[96], err[PARSE_ERR_MAX] = "";
+	uint64_t v = 0;
+	int r = parse_scaled(s, scale, &v, err);
+
+	snprintf(name, sizeof(name), "scaled '%s' /%u", s, scale);
+	if (check(name, r == 0, "refused: %s", err))
+		check_u64(name, v, want);
+}
+
+static void scaled_bad(const char *s, unsigned int scale, const char *want)
+{
+	char name[96], err[PARSE_ERR_MAX] = "";
+	uint64_t v = 0;
+	int r = parse_scaled(s, scale, &v, err);
+
+	snprintf(name, sizeof(name), "scaled refuses '%s' /%u", s, scale);
+	if (check(name, r < 0, "accepted as %" PRIu64, v) && want)
 		check_str(name, err, want);
 }
 
@@ -194,6 +216,60 @@ static void test_thresholds(void)
 	thr_bad("1", 3, true, "invalid length 3");
 }
 
+/* Load averages in hundredths, task counts whole. */
+static void test_scaled(void)
+{
+	static const char two[] = "with at most 2 decimals (e.g. 4 or 0.5)";
+	char want[PARSE_ERR_MAX];
+
+	scaled_ok("4", 100, 400);
+	scaled_ok("4.0", 100, 400);
+	scaled_ok("4.25", 100, 425);
+	scaled_ok("0.5", 100, 50);
+	scaled_ok("0.05", 100, 5);
+	scaled_ok("0", 100, 0);
+	scaled_ok("04.5", 100, 450);		/* not octal */
+	scaled_ok("184467440737095516.15", 100, UINT64_MAX);
+	snprintf(want, sizeof(want), "'4.255' is not a number of 0 or more %s", two);
+	scaled_bad("4.255", 100, want);
+	snprintf(want, sizeof(want), "'4.250' is not a number of 0 or more %s", two);
+	scaled_bad("4.250", 100, want);
+	snprintf(want, sizeof(want), "'4.' is not a number of 0 or more %s", two);
+	scaled_bad("4.", 100, want);
+	snprintf(want, sizeof(want), "'abc' is not a number of 0 or more %s", two);
+	scaled_bad("abc", 100, want);
+	scaled_bad(".5", 100, NULL);
+	scaled_bad("0x10", 100, NULL);
+	scaled_bad("1e2", 100, NULL);
+	scaled_bad("+4", 100, NULL);
+	scaled_bad(" 4", 100, NULL);
+	scaled_bad("4 ", 100, NULL);
+	scaled_bad("4,5", 100, NULL);
+	scaled_bad("-1", 100, "negative value '-1': give 0 or more");
+	scaled_bad("-0.5", 100, "negative value '-0.5': give 0 or more");
+	scaled_bad("", 100, "empty value");
+	scaled_bad("184467440737095516.16", 100,
+		   "'184467440737095516.16' is too large (at most 184467440737095516.15)");
+	scaled_bad("184467440737095517", 100,
+		   "'184467440737095517' is too large (at most 184467440737095516.15)");
+	scaled_bad("99999999999999999999999", 100,
+		   "'99999999999999999999999' is too large (at most 184467440737095516.15)");
+
+	scaled_ok("0", 1, 0);
+	scaled_ok("3", 1, 3);
+	scaled_ok("18446744073709551615", 1, UINT64_MAX);
+	scaled_bad("3.5", 1, "'3.5' is not a whole number of 0 or more (e.g. 4)");
+	scaled_bad("3.0", 1, "'3.0' is not a whole number of 0 or more (e.g. 4)");
+	scaled_bad("-3", 1, "negative value '-3': give 0 or more");
+	scaled_bad("18446744073709551616", 1,
+		   "'18446744073709551616' is too large (at most 18446744073709551615)");
+
+	scaled_ok("2.5", 10, 25);
+	scaled_bad("2.55", 10, NULL);
+	scaled_bad("1", 0, "invalid scale 0");
+	scaled_bad("1", 25, "invalid scale 25");
+}
+
 static void test_durations(void)
 {
 	dur_ok("0", 0);
@@ -234,6 +310,7 @@ int main(void)
 {
 	test_numbers();
 	test_thresholds();
+	test_scaled();
 	test_durations();
 	return check_done();
 }

@@ -328,6 +328,136 @@ out:
 	free(text);
 }
 
+/* A loadavg1 trigger as `--json` prints it, less the '}'. */
+#define METRIC_TRIG "{\"type\":\"trigger\",\"watch_id\":5,\"name\":\"loadavg1\","	\
+		"\"metric\":\"loadavg1\",\"value\":4.12,\"op\":\">\",\"threshold\":4.00,"	\
+		"\"time\":\"2026-11-22T03:10:05.123456789Z\",\"mono_ns\":5000000001,"	\
+		"\"hits\":1,\"suppressed\":0,\"seq\":17"
+
+#define METRIC_HEADER "2026-11-22T03:10:05.123456789Z watch 5 \"loadavg1\" " \
+		      "loadavg1: 4.12 > 4.00 (hit 1, 0 suppressed)\n"
+
+/*
+ * A metric watch watches no process: its report's processes all go under
+ * "processes", none under "chain", and come back the same.
+ */
+static void test_metric_round_trip(void)
+{
+	struct vmon_event ev, back;
+	char *json = NULL, *again = NULL, *text = NULL;
+	const char *body;
+
+	if (!read_event("metric read", METRIC_TRIG "}", &ev))
+		return;
+	check_int("metric read metric", ev.trigger.metric, VMON_METRIC_LOADAVG1);
+	check_u64("metric read value", ev.trigger.value, 412);
+	check_u64("metric read threshold", ev.trigger.threshold, 400);
+	check_int("metric read no pid", ev.trigger.pid, 0);
+	check_event("metric text", &ev, FMT_TEXT, METRIC_HEADER);
+
+	ev.trigger.report = big_report();
+	CAPTURE(json, fmt_event(f, &ev, FMT_JSON, 0));
+	vmon_report_free(ev.trigger.report);
+	check("metric json chain empty", strstr(json, ",\"chain\":[],\"processes\":"
+						 "[{\"pid\":57,") != NULL, "%s", json);
+	check("metric json processes has the target",
+	      strstr(json, "{\"pid\":1234,\"chain\":[{\"pid\":1234,") != NULL,
+	      "%s", json);
+	check("metric json starts as without report",
+	      !strncmp(json, METRIC_TRIG ",\"tasks\":[", strlen(METRIC_TRIG) + 10),
+	      "%s", json);
+	if (!read_event("metric round trip read", json, &back))
+		goto out;
+	check_int("metric round trip metric", back.trigger.metric,
+		  VMON_METRIC_LOADAVG1);
+	CAPTURE(again, fmt_event(f, &back, FMT_JSON, 0));
+	check_str("metric round trip json", again, json);
+	CAPTURE(text, fmt_event(f, &back, FMT_TEXT, 0));
+	/* The task blocks are the memory watch's: only the header differs. */
+	body = big_text + strlen(HEADER);
+	check("metric round trip text header", !strncmp(text, METRIC_HEADER,
+							 strlen(METRIC_HEADER)), "%s", text);
+	check_str("metric round trip text body", text + strlen(METRIC_HEADER), body);
+	vmon_report_free(back.trigger.report);
+
+	/* Counts are whole numbers; extremes survive (no trip through double). */
+	memset(&ev, 0, sizeof(ev));
+	ev.type = VMON_EV_TRIGGER;
+	ev.trigger.metric = VMON_METRIC_NR_RUNNING;
+	ev.trigger.value = UINT64_MAX;
+	ev.trigger.threshold = 7;
+	ev.trigger.op = VMON_OP_NE;
+	free(json);
+	CAPTURE(json, fmt_event(f, &ev, FMT_JSON, 0));
+	check("running json value", strstr(json, "\"value\":18446744073709551615,"
+					   "\"op\":\"!=\",\"threshold\":7,") != NULL,
+	      "%s", json);
+	if (read_event("running round trip read", json, &back)) {
+		check_u64("running round trip value", back.trigger.value, UINT64_MAX);
+		check_int("running round trip metric", back.trigger.metric,
+			  VMON_METRIC_NR_RUNNING);
+	}
+	ev.trigger.metric = VMON_METRIC_LOADAVG15;
+	free(json);
+	CAPTURE(json, fmt_event(f, &ev, FMT_JSON, 0));
+	if (read_event("loadavg max round trip read", json, &back)) {
+		check_u64("loadavg max round trip value", back.trigger.value, UINT64_MAX);
+		check_u64("loadavg max round trip threshold", back.trigger.threshold, 7);
+	}
+out:
+	free(json);
+	free(again);
+	free(text);
+}
+
+/*
+ * The idle task's pid is 0, as is a metric trigger's: that process is
+ * one of the others, not the watched one.
+ */
+static void test_metric_pid0(void)
+{
+	struct vmon_report *r = calloc(1, sizeof(*r));
+	struct vmon_event ev;
+
+	if (!read_event("metric pid 0 read", METRIC_TRIG "}", &ev))
+		return;
+	r->n_procs = 1;
+	r->procs = calloc(1, sizeof(*r->procs));
+	r->procs->n_chain = 1;
+	r->procs->chain = malloc(sizeof(*r->procs->chain));
+	r->procs->chain[0] = ancestor(0, "swapper/0", "");
+	ev.trigger.report = r;
+	check_event("metric pid 0 json", &ev, FMT_JSON, METRIC_TRIG
+		    ",\"tasks\":[],\"chain\":[],\"processes\":[{\"pid\":0,\"chain\":"
+		    "[{\"pid\":0,\"comm\":\"swapper/0\",\"cmdline\":\"\"}]}],"
+		    "\"tasks_omitted\":0,\"incomplete\":false}\n");
+	vmon_report_free(r);
+}
+
+/* Whole numbers where the unit has decimals: what a person might write. */
+static void test_metric_lenient(void)
+{
+	struct vmon_event ev;
+
+	if (read_event("metric integer value",
+		       "{\"type\":\"trigger\",\"watch_id\":5,\"name\":\"\","
+		       "\"metric\":\"loadavg5\",\"value\":4,\"op\":\"<\",\"threshold\":1.5,"
+		       "\"time\":\"2026-11-22T03:10:05.123456789Z\",\"mono_ns\":1,"
+		       "\"hits\":1,\"suppressed\":0,\"seq\":1}", &ev)) {
+		check_u64("metric integer value scaled", ev.trigger.value, 400);
+		check_u64("metric one decimal scaled", ev.trigger.threshold, 150);
+	}
+	if (read_event("metric gone read", "{\"type\":\"gone\",\"watch_id\":5,"
+		       "\"metric\":\"running\",\"reason\":\"unload\"}", &ev)) {
+		check_int("metric gone metric", ev.gone.metric, VMON_METRIC_NR_RUNNING);
+		check_event("metric gone json back", &ev, FMT_JSON,
+			    "{\"type\":\"gone\",\"watch_id\":5,\"metric\":\"running\","
+			    "\"reason\":\"unload\"}\n");
+		check_event("metric gone text", &ev, FMT_TEXT,
+			    "watch 5 gone: vmon module unloaded\n");
+	}
+}
+
 static void test_other_events(void)
 {
 	struct vmon_event ev;
@@ -407,6 +537,41 @@ static const struct bad_line {
 	  "chain[0]: expected an object" },
 	{ "report processes missing", TRIG ",\"tasks\":[],\"chain\":[]}",
 	  "processes: missing" },
+	{ "metric unknown",
+	  "{\"type\":\"trigger\",\"watch_id\":5,\"name\":\"\",\"metric\":\"loadavg7\"}",
+	  "metric: unknown value 'loadavg7'" },
+	{ "metric none", "{\"type\":\"trigger\",\"watch_id\":5,\"name\":\"\","
+	  "\"metric\":\"?\"}", "metric: unknown value '?'" },
+	{ "metric value too fine",
+	  "{\"type\":\"trigger\",\"watch_id\":5,\"name\":\"\",\"metric\":\"loadavg1\","
+	  "\"value\":4.125}",
+	  "value: '4.125' is not a number of 0 or more with at most 2 decimals (e.g. 4 or 0.5)" },
+	{ "metric value exponent",
+	  "{\"type\":\"trigger\",\"watch_id\":5,\"name\":\"\",\"metric\":\"loadavg1\","
+	  "\"value\":4e2}",
+	  "value: '4e2' is not a number of 0 or more with at most 2 decimals (e.g. 4 or 0.5)" },
+	{ "metric count fraction",
+	  "{\"type\":\"trigger\",\"watch_id\":5,\"name\":\"\",\"metric\":\"running\","
+	  "\"value\":3.5}",
+	  "value: '3.5' is not a whole number of 0 or more (e.g. 4)" },
+	{ "metric value negative",
+	  "{\"type\":\"trigger\",\"watch_id\":5,\"name\":\"\",\"metric\":\"loadavg1\","
+	  "\"value\":-1}",
+	  "value: out of range (0..184467440737095516)" },
+	{ "metric value too large",
+	  "{\"type\":\"trigger\",\"watch_id\":5,\"name\":\"\",\"metric\":\"loadavg1\","
+	  "\"value\":184467440737095517}",
+	  "value: out of range (0..184467440737095516)" },
+	{ "metric value string",
+	  "{\"type\":\"trigger\",\"watch_id\":5,\"name\":\"\",\"metric\":\"loadavg1\","
+	  "\"value\":\"4.12\"}",
+	  "value: expected an integer, found a string" },
+	{ "metric with a chain", METRIC_TRIG ",\"tasks\":[],\"chain\":[{\"pid\":1,"
+	  "\"comm\":\"init\",\"cmdline\":\"\"}],\"processes\":[]}",
+	  "chain: a metric watch watches no process: expected []" },
+	{ "metric gone unknown",
+	  "{\"type\":\"gone\",\"watch_id\":1,\"metric\":7,\"reason\":\"exit\"}",
+	  "metric: expected a string, found an integer" },
 };
 
 static void test_bad_events(void)
@@ -604,6 +769,9 @@ int main(void)
 	test_big_report();
 	test_small_report();
 	test_round_trip();
+	test_metric_round_trip();
+	test_metric_pid0();
+	test_metric_lenient();
 	test_other_events();
 	test_bad_events();
 	test_json_values();

@@ -11,11 +11,11 @@
 #include <sys/wait.h>
 
 #include "check.h"
+#include "run_vmon.h"
 #include "vmon.h"
 
 #define VARS		"build/vmon-vars"
 #define VARS_NODEBUG	"build/vmon-vars-nodebug"
-#define VMON		"build/vmon"
 #define SRC		"tests/targets/vmon-vars.c"
 #define SRC2		"tests/targets/vmon-vars2.c"
 #define SRC_LIB		"tests/targets/vmon-vars-lib.c"
@@ -503,46 +503,6 @@ static void test_nodebug(const struct target *t)
 	vmon_var_free(v);
 }
 
-/*
- * Runs `vmon ARGS` with env ("NAME=VALUE" strings, NULL-terminated; or
- * NULL) added, its stderr into out.  Returns its exit status.
- */
-static int run_vmon(char *const *args, char *const *env, char *out,
-		    size_t outlen)
-{
-	char *argv[24] = { VMON };
-	int p[2], st;
-	size_t i, got = 0;
-	ssize_t n;
-	pid_t pid;
-
-	for (i = 0; args[i] && i + 2 < sizeof(argv) / sizeof(argv[0]); i++)
-		argv[i + 1] = args[i];
-	if (pipe2(p, O_CLOEXEC))
-		return -1;
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(p[1], 2);
-		for (; env && *env; env++)
-			putenv(*env);
-		execv(VMON, argv);
-		_exit(127);
-	}
-	close(p[1]);
-	while (got + 1 < outlen && (n = read(p[0], out + got, outlen - 1 - got)) > 0)
-		got += (size_t)n;
-	out[got] = '\0';
-	close(p[0]);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void cli(const char *name, char *const *args, int want_rc,
 		const char *says)
 {
@@ -553,8 +513,6 @@ static void cli(const char *name, char *const *args, int want_rc,
 	check(full, rc == want_rc && strstr(out, says), "exit %d (want %d), "
 	      "stderr lacks '%s': %s", rc, want_rc, says, out);
 }
-
-#define ARGS(...) ((char *const[]){ __VA_ARGS__, NULL })
 
 static void test_cli(const struct target *t, const struct target *nd)
 {

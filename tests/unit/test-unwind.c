@@ -42,6 +42,9 @@ static const struct target targets[] = {
 	  { "level3", "level2_inline", "level2", "level1", "main" } },
 	{ "vmon-stack-nopie", "tests/targets/vmon-stack.c",
 	  { "level3", "level2_inline", "level2", "level1", "main" } },
+	/* DWARF only in build/.debug/, by .gnu_debuglink: found locally, no debuginfod */
+	{ "vmon-stack-debuglink", "tests/targets/vmon-stack.c",
+	  { "level3", "level2_inline", "level2", "level1", "main" } },
 	{ "vmon-stack-cxx", "tests/targets/vmon-stack-cxx.cc",
 	  { "ns::level3(int)", "ns::Chain<int>::level2_inline(int)",
 	    "ns::Chain<int>::level2(int)", "ns::level1(int)", "main" } },

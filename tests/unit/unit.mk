@@ -36,7 +36,8 @@ $(BUILD)/test-lib: $(BUILD)/tests/unit/test-lib.o $(LIB_OBJS)
 # Runs from the repository root: it starts the build/vmon-stack* targets.
 $(BUILD)/test-unwind: $(BUILD)/tests/unit/test-unwind.o $(LIB_OBJS) \
 		      $(BUILD)/vmon-stack $(BUILD)/vmon-stack-fp \
-		      $(BUILD)/vmon-stack-nopie $(BUILD)/vmon-stack-cxx
+		      $(BUILD)/vmon-stack-nopie $(BUILD)/vmon-stack-cxx \
+		      $(BUILD)/vmon-stack-debuglink
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBVMON_LIBS)
 
@@ -46,6 +47,12 @@ $(BUILD)/test-resolve: $(BUILD)/tests/unit/test-resolve.o $(BUILD)/libvmon.a \
 		       $(BUILD)/vmon $(BUILD)/vmon-vars $(BUILD)/vmon-vars-nodebug
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBVMON_LIBS)
+
+# Runs from the repository root: it starts build/vmon.
+UNIT_TESTS += $(BUILD)/test-cli
+$(BUILD)/test-cli: $(BUILD)/tests/unit/test-cli.o $(BUILD)/vmon
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^)
 
 # The macros' type checks are compile errors: it compiles snippets with
 # $(CC) and $(CXX) against the sources here.  --wrap lets it see what the
