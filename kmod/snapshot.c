@@ -30,7 +30,8 @@ static bool vmon_task_busy(struct task_struct *t)
 
 /*
  * The tasks to capture: every thread of the watched process, then (system
- * scope) every busy task elsewhere, up to max; the rest are counted.
+ * scope) every busy task elsewhere, up to max; the rest are counted.  The
+ * worker taking the snapshot is running, but only because of it: left out.
  */
 static unsigned int vmon_snap_select(struct vmon_watch *w, struct task_struct **v,
 				     unsigned int max, u32 *omitted,
@@ -52,7 +53,8 @@ static unsigned int vmon_snap_select(struct vmon_watch *w, struct task_struct **
 	*nwatched = n;
 	if (w->scope == VMON_SCOPE_SYSTEM) {
 		for_each_process_thread(g, t) {
-			if ((p && same_thread_group(t, p)) || !vmon_task_busy(t))
+			if ((p && same_thread_group(t, p)) || t == current ||
+			    !vmon_task_busy(t))
 				continue;
 			if (n < max)
 				v[n++] = get_task_struct(t);

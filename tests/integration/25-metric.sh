@@ -62,6 +62,9 @@ test_running_reports_every_busy_task() {
 	done
 	# Every captured task was running or blocked: the report is the load, not the system.
 	assert_no_match "$(jq -r '.tasks[].state' <<<"$EV")" '^[^RD]' "task states"
+	# ...without the kernel worker that took the snapshot (running because of it).
+	assert_no_match "$(jq -r '.tasks[].kernel_stack[].symbol' <<<"$EV")" '^vmon_snapshot' \
+		"the snapshot's own worker"
 	assert_match "$(jq -r --argjson p "${BUSY[0]}" '.tasks[] | select(.pid == $p) | .comm' <<<"$EV")" \
 		'bash' "the busy loop's command"
 }
