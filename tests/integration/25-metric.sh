@@ -88,10 +88,11 @@ test_uninterruptible_reports_every_d_task() {
 # The count follows the tasks: with none blocked the watch stays quiet.
 test_uninterruptible_quiet_below_threshold() {
 	blocked 1
-	start_watch "$TMP/w" --uninterruptible --ge 3 --json --timeout 2s
+	# Margin: short page-fault waits (the guest's root is 9p) are D tasks too.
+	start_watch "$TMP/w" --uninterruptible --ge 5 --json --timeout 2s
 	wait_exit 30 "$W_PID"
 	assert_eq "$RC" 0 "vmon watch: $(cat "$TMP/w.err")"
-	assert_eq "$(count_triggers "$TMP/w")" 0 "triggers with 1 of 3 blocked tasks"
+	assert_eq "$(count_triggers "$TMP/w")" 0 "triggers with 1 of 5 blocked tasks"
 }
 
 # Busy loops drive the 1-minute load past a threshold just above where it is now.
@@ -182,6 +183,7 @@ test_metric_usage_errors() {
 # output names the metric.
 test_metric_events_reach_listeners() {
 	need_events_group
+	busy 1	# an idle guest has no runnable task when the timer looks
 	detach --running --ge 1 --cooldown 100ms --scope none
 	on_exit "'$VMON' unwatch $WID"
 	run "$VMON" listen --json --watch "$WID" --count 2 --timeout 60s

@@ -26,9 +26,12 @@ test_cli_under_valgrind() {
 	vg "a name that does not resolve" 1 watch --pid "$T_PID" --var varr --gt 1000 --detach
 	"$VMON" watch --pid "$T_PID" --addr "$T_ADDR" --len 2 --gt 100 --interval 2ms \
 		--detach >/dev/null || fail "cannot add a second detached watch"
-	# A metric watch that fires at once, with its system-wide report.
+	# A metric watch that fires at once (a busy loop keeps a task runnable), with its
+	# system-wide report.
+	bg bash -c 'while :; do :; done'
 	vg "a metric watch that fires" 0 watch --running --ge 1 --json --count 1 --timeout 120s
 	assert_match "$OUT" '"metric":"running".*"tasks":\[' "the metric event printed under valgrind"
+	_vmon_stop "$BG_PID"
 	vg "a metric watch, detached" 0 watch --loadavg5 --gt 99.99 --detach
 	vg "list" 0 list
 	vg "list --json" 0 list --json
