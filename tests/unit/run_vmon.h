@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <string.h>
 #include <sys/wait.h>
+
+#include "check.h"
 
 #define VMON		"build/vmon"
 
@@ -59,6 +62,18 @@ static inline int run_vmon(char *const *args, char *const *env, char *out,
 			   size_t outlen)
 {
 	return run_vmon_out(args, env, false, out, outlen);
+}
+
+/* Check "PREFIX:NAME": `vmon ARGS` exits want_rc and says `says` on stderr. */
+static inline void check_vmon(const char *prefix, const char *name,
+			      char *const *args, int want_rc, const char *says)
+{
+	char out[4096], full[96];
+	int rc = run_vmon(args, NULL, out, sizeof(out));
+
+	snprintf(full, sizeof(full), "%s:%s", prefix, name);
+	check(full, rc == want_rc && strstr(out, says), "exit %d (want %d), "
+	      "stderr lacks '%s': %s", rc, want_rc, says, out);
 }
 
 #endif /* VMON_UNIT_RUN_VMON_H */

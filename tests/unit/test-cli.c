@@ -8,12 +8,7 @@
 static void cli(const char *name, char *const *args, int want_rc,
 		const char *says)
 {
-	char out[4096], full[96];
-	int rc = run_vmon(args, NULL, out, sizeof(out));
-
-	snprintf(full, sizeof(full), "cli:%s", name);
-	check(full, rc == want_rc && strstr(out, says), "exit %d (want %d), "
-	      "stderr lacks '%s': %s", rc, want_rc, says, out);
+	check_vmon("cli", name, args, want_rc, says);
 }
 
 static void test_watch_refusals(void)

@@ -506,12 +506,7 @@ static void test_nodebug(const struct target *t)
 static void cli(const char *name, char *const *args, int want_rc,
 		const char *says)
 {
-	char out[2048], full[96];
-	int rc = run_vmon(args, NULL, out, sizeof(out));
-
-	snprintf(full, sizeof(full), "resolve:cli:%s", name);
-	check(full, rc == want_rc && strstr(out, says), "exit %d (want %d), "
-	      "stderr lacks '%s': %s", rc, want_rc, says, out);
+	check_vmon("resolve:cli", name, args, want_rc, says);
 }
 
 static void test_cli(const struct target *t, const struct target *nd)
