@@ -247,7 +247,9 @@ static void trigger_text(FILE *f, const struct vmon_trigger *t)
 
 	fprintf(f, "%s watch %" PRIu32 " ", fmt_time(tm, t->time_real_ns),
 		t->watch_id);
-	if (t->name[0]) {
+	/* A metric watch is named after its metric unless told otherwise: say it once. */
+	if (t->name[0] &&
+	    !(t->metric && !strcmp(t->name, vmon_metric_name(t->metric)))) {
 		fmt_json_string(f, t->name);
 		fputc(' ', f);
 	}

@@ -102,14 +102,14 @@ static void test_report(void)
 	rc = run_vmon_out(ARGS("report", path), NULL, true, out, sizeof(out));
 	check_int("cli:report metric exit", rc, 0);
 	check_str("cli:report metric text", out,
-		  "2026-11-22T03:10:05.123456789Z watch 5 \"loadavg1\" loadavg1: "
+		  "2026-11-22T03:10:05.123456789Z watch 5 loadavg1: "
 		  "4.12 > 4.00 (hit 1, 0 suppressed)\n"
 		  "  ## pid 57  tid 57  comm kworker/0:1  state D  cpu 0  cgroup /  (kernel thread)\n"
 		  "  #@  0xffffffffc0a01010  ext4_writepages+0x110    [ext4]\n"
 		  "  #*  kworker/0:1\n"
 		  "  #^  57  kworker/0:1\n"
 		  "\n"
-		  "2026-11-22T03:10:05.123456789Z watch 6 \"running\" running: "
+		  "2026-11-22T03:10:05.123456789Z watch 6 running: "
 		  "12 >= 8 (hit 3, 41 suppressed)\n"
 		  "watch 6 gone: vmon module unloaded\n");
 	rc = run_vmon_out(ARGS("report", "--folded", path), NULL, false, out,

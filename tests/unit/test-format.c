@@ -282,7 +282,7 @@ static void test_metric_events(void)
 	struct vmon_event ev = metric_trigger(VMON_METRIC_LOADAVG1, 412, 400);
 
 	event("metric trigger text loadavg1", &ev, FMT_TEXT,
-	      "2026-11-22T03:10:05.123456789Z watch 3 \"loadavg1\" "
+	      "2026-11-22T03:10:05.123456789Z watch 3 "
 	      "loadavg1: 4.12 > 4.00 (hit 1, 0 suppressed)\n");
 	event("metric trigger json loadavg1", &ev, FMT_JSON,
 	      "{\"type\":\"trigger\",\"watch_id\":3,\"name\":\"loadavg1\","
@@ -296,7 +296,7 @@ static void test_metric_events(void)
 	ev.trigger.hits = 3;
 	ev.trigger.suppressed = 41;
 	event("metric trigger text running", &ev, FMT_TEXT,
-	      "2026-11-22T03:10:05.123456789Z watch 3 \"running\" "
+	      "2026-11-22T03:10:05.123456789Z watch 3 "
 	      "running: 12 >= 8 (hit 3, 41 suppressed)\n");
 	event("metric trigger json running", &ev, FMT_JSON,
 	      "{\"type\":\"trigger\",\"watch_id\":3,\"name\":\"running\","

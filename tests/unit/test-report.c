@@ -334,7 +334,7 @@ out:
 		"\"time\":\"2026-11-22T03:10:05.123456789Z\",\"mono_ns\":5000000001,"	\
 		"\"hits\":1,\"suppressed\":0,\"seq\":17"
 
-#define METRIC_HEADER "2026-11-22T03:10:05.123456789Z watch 5 \"loadavg1\" " \
+#define METRIC_HEADER "2026-11-22T03:10:05.123456789Z watch 5 " \
 		      "loadavg1: 4.12 > 4.00 (hit 1, 0 suppressed)\n"
 
 /*
