@@ -15,6 +15,11 @@ COMPLETIONDIR ?= $(DATADIR)/bash-completion/completions
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 DKMS_DIR := /usr/src/vmon-$(VERSION)
 INSTALL ?= install
+# `make install` lists the directories it creates here (tools/install-dirs), so
+# that `make uninstall` removes them and no directory that was there before.
+DIRS_LIST := $(DATADIR)/vmon/installed-dirs
+INSTALL_DIRS = $(BINDIR) $(LIBDIR)/pkgconfig $(INCLUDEDIR)/linux $(MANDIR)/man8 \
+	$(MANDIR)/man3 $(COMPLETIONDIR) $(UNITDIR)
 
 # Exactly what DKMS builds from: no git, no build products, no tests.
 DKMS_SRCS := kmod/Kbuild kmod/version.h kmod/vmon.h kmod/uapi/linux/vmon.h \
@@ -65,7 +70,10 @@ install-dkms: install-dkms-src
 		dkms install -m vmon -v $(VERSION) -k $$k; \
 	done
 
-install: install-user install-dkms
+install: userspace
+	@test -z "$(DESTDIR)" || { echo "install: DKMS needs the real root; packages use install-user and install-dkms-src with DESTDIR" >&2; exit 1; }
+	tools/install-dirs $(DIRS_LIST) $(INSTALL_DIRS)
+	$(MAKE) --no-print-directory install-user install-dkms
 	-ldconfig
 
 uninstall:
@@ -78,11 +86,7 @@ uninstall:
 		$(DESTDIR)$(INCLUDEDIR)/linux/vmon.h $(DESTDIR)$(MANDIR)/man8/vmon.8 \
 		$(DESTDIR)$(MANDIR)/man3/libvmon.3 $(DESTDIR)$(COMPLETIONDIR)/vmon \
 		$(DESTDIR)$(UNITDIR)/vmon-listen.service
-	@# The directories install-user made, if they are empty now (deepest first).
-	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(INCLUDEDIR)/linux \
-		$(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(UNITDIR) $(DESTDIR)$(COMPLETIONDIR) 2>/dev/null
-	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(dir $(UNITDIR:/=)) \
-		$(DESTDIR)$(dir $(COMPLETIONDIR:/=)) 2>/dev/null
+	tools/install-dirs --remove $(DESTDIR)$(DIRS_LIST)
 	-ldconfig
 
 .PHONY: install install-user install-dkms-src install-dkms uninstall
