@@ -15,8 +15,9 @@ COMPLETIONDIR ?= $(DATADIR)/bash-completion/completions
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 DKMS_DIR := /usr/src/vmon-$(VERSION)
 INSTALL ?= install
-# `make install` lists the directories it creates here (tools/install-dirs), so
-# that `make uninstall` removes them and no directory that was there before.
+# The directories install-user puts files in. `make install` lists those it
+# creates in DIRS_LIST (tools/install-dirs), so that `make uninstall` removes
+# them and no directory that was there before.
 DIRS_LIST := $(DATADIR)/vmon/installed-dirs
 INSTALL_DIRS = $(BINDIR) $(LIBDIR)/pkgconfig $(INCLUDEDIR)/linux $(MANDIR)/man8 \
 	$(MANDIR)/man3 $(COMPLETIONDIR) $(UNITDIR)
@@ -37,9 +38,7 @@ $(BUILD)/vmon.pc: lib/vmon.pc.in kmod/version.h | $(BUILD)
 install-user: userspace
 	@rm -f $(BUILD)/vmon.pc
 	$(MAKE) --no-print-directory $(BUILD)/vmon.pc
-	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
-		$(DESTDIR)$(INCLUDEDIR)/linux $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man3 \
-		$(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(UNITDIR)
+	$(INSTALL) -d $(addprefix $(DESTDIR),$(INSTALL_DIRS))
 	$(INSTALL) -m 755 $(BUILD)/vmon $(DESTDIR)$(BINDIR)/vmon
 	$(INSTALL) -m 755 $(BUILD)/$(LIB_SONAME) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
 	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libvmon.so
