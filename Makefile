@@ -21,10 +21,14 @@ LIBVMON_LIBS := $(NL_LIBS) $(DW_LIBS)
 
 # The module builds against KDIR: the running kernel's headers, else the
 # newest installed ones (this machine's own kernel has no module support).
+# Passed down only once found: `make check` and `make demo` are parsed before
+# their `deps` step installs the headers, and their own `$(MAKE) all` must look again.
 ifeq ($(origin KDIR),undefined)
 KDIR := $(shell tools/kdir)
 endif
+ifneq ($(KDIR),)
 export KDIR
+endif
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=1
 
 all: module userspace
