@@ -57,6 +57,17 @@ check: deps
 	$(MAKE) all tests-build
 	tests/run
 
+# The README's first command on a debootstrapped fresh bookworm root (tests/fresh).
+check-fresh: deps
+	tests/fresh
+
+# A million fuzzer messages on the debug kernel (tests/fuzz, tests/integration/95-fuzz.sh).
+FUZZ_MESSAGES ?= 1000000
+fuzz: deps
+	$(MAKE) all tests-build
+	VMON_KVERS=debug VMON_TESTS='^95-fuzz:test_fuzz$$' VMON_FUZZ_MESSAGES=$(FUZZ_MESSAGES) \
+		VMON_FUZZ_SECONDS=14400 VMON_VM_TIMEOUT=15000 tests/run --vm
+
 # Build and guest suite on 5.10, 6.1, 6.1-rt, 6.12 and the newest kernel (7.x).
 check-matrix: deps
 	$(MAKE) all tests-build
@@ -80,4 +91,4 @@ clean:
 	rm -rf $(BUILD)
 	-$(KMAKE) clean 2>/dev/null
 
-.PHONY: all module userspace deps check check-matrix deb rpm demo sparse clean
+.PHONY: all module userspace deps check check-fresh check-matrix fuzz deb rpm demo sparse clean

@@ -66,3 +66,9 @@ $(BUILD)/vmon-vars: $(VARS_SRCS) tests/targets/vmon-vars.h $(BUILD)/libvmonvars.
 
 $(BUILD)/vmon-vars-nodebug: $(VARS_SRCS) tests/targets/vmon-vars.h $(BUILD)/libvmonvars.so
 	$(TARGET_CC) -O0 -g0 -o $@ $(VARS_SRCS) $(VARS_LDFLAGS)
+
+# The generic netlink fuzzer (tests/fuzz/, run by 95-fuzz in the guest and by make fuzz).
+TEST_TARGETS += $(BUILD)/vmon-fuzz
+FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
+$(BUILD)/vmon-fuzz: $(FUZZ_SRCS) tests/fuzz/fuzz.h kmod/uapi/linux/vmon.h | $(BUILD)
+	$(TARGET_CC) -o $@ $(FUZZ_SRCS)
