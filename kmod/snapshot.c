@@ -29,6 +29,14 @@ static bool vmon_task_busy(struct task_struct *t)
 }
 
 /*
+ * for_each_thread() names tasklist_lock in its lockdep condition, which a
+ * module cannot link against on a kernel with CONFIG_PROVE_RCU_LIST (our
+ * debug kernel); under rcu_read_lock() this plain RCU walk is the same one.
+ */
+#define vmon_for_each_thread(p, t) \
+	list_for_each_entry_rcu(t, &(p)->signal->thread_head, thread_node)
+
+/*
  * The tasks to capture: every thread of the watched process, then (system
  * scope) every busy task elsewhere, up to max; the rest are counted.  The
  * worker taking the snapshot is running, but only because of it: left out.
@@ -43,7 +51,7 @@ static unsigned int vmon_snap_select(struct vmon_watch *w, struct task_struct **
 	rcu_read_lock();
 	p = pid_task(w->pid, PIDTYPE_PID);
 	if (p) {
-		for_each_thread(p, t) {
+		vmon_for_each_thread(p, t) {
 			if (n < max)
 				v[n++] = get_task_struct(t);
 			else
@@ -52,7 +60,7 @@ static unsigned int vmon_snap_select(struct vmon_watch *w, struct task_struct **
 	}
 	*nwatched = n;
 	if (w->scope == VMON_SCOPE_SYSTEM) {
-		for_each_process_thread(g, t) {
+		for_each_process(g) vmon_for_each_thread(g, t) {
 			if ((p && same_thread_group(t, p)) || t == current ||
 			    !vmon_task_busy(t))
 				continue;

@@ -273,13 +273,32 @@ static int get_config(struct fz_sock *s, uint64_t cfg[8], struct fz_counts *c)
 	return err;
 }
 
+/* Root's fuzzing changed the configuration and left detached watches: undo both. */
+static void restore(struct fz_sock *ctl, const uint64_t cfg[8], struct fz_counts *c)
+{
+	static const uint16_t t[] = {
+		VMON_A_CFG_DEFAULT_INTERVAL_NS, VMON_A_CFG_MIN_INTERVAL_NS,
+		VMON_A_CFG_DEFAULT_COOLDOWN_NS, VMON_A_CFG_MAX_WATCHES,
+		VMON_A_CFG_MAX_TASKS, VMON_A_CFG_STACK_BYTES,
+	};
+	const uint64_t v[] = { cfg[0], cfg[1], cfg[2], cfg[3], cfg[5], cfg[6] };
+	uint16_t all = VMON_A_DEL_ALL;
+	struct fz_answer a;
+	int err;
+
+	if ((err = fz_simple(ctl, VMON_CMD_WATCH_DEL, 0, &all, NULL, 1, &a, c)))
+		die("WATCH_DEL all", err);
+	if ((err = fz_simple(ctl, VMON_CMD_CONFIG_SET, 0, t, v, 6, &a, c)))
+		die("CONFIG_SET back to the start", err);
+}
+
 static int fuzz_main(uint64_t messages, double seconds, uint64_t seed)
 {
 	struct fz_counts *shared, setup = { 0 };
 	struct run r = { .privileged = false };
 	struct fz_answer a;
 	struct fz_sock ctl;
-	uint64_t cfg_before[8], cfg_after[8], addr;
+	uint64_t cfg_start[8], cfg_before[8], cfg_after[8], addr;
 	unsigned int intact = 0;
 	pid_t quiet, child, root_child;
 	int err;
@@ -292,6 +311,8 @@ static int fuzz_main(uint64_t messages, double seconds, uint64_t seed)
 	memset(shared, 0, 3 * sizeof(*shared));
 	if ((err = fz_open(&ctl, 0)))
 		die("socket", err);
+	if ((err = get_config(&ctl, cfg_start, &setup)))
+		die("CONFIG_GET", err);
 
 	/* Phase 1: root and nobody at once, nobody checked message by message. */
 	r.deadline = now() + seconds * 0.8;
@@ -305,6 +326,7 @@ static int fuzz_main(uint64_t messages, double seconds, uint64_t seed)
 	wait_ok(child, "unprivileged");
 	wait_ok(root_child, "root");
 	r.privileged = false;
+	restore(&ctl, cfg_start, &setup);
 
 	/* Phase 2: root's detached watches and config, and nobody alone against them. */
 	quiet = fz_quiet_target(&addr);
@@ -341,6 +363,7 @@ static int fuzz_main(uint64_t messages, double seconds, uint64_t seed)
 	}
 	kill(quiet, SIGKILL);
 	waitpid(quiet, NULL, 0);
+	restore(&ctl, cfg_start, &setup);
 	fz_close(&ctl);
 
 	counts_add(&shared[0], &shared[1]);

@@ -192,15 +192,16 @@ int fz_simple(struct fz_sock *s, uint8_t cmd, uint16_t flags,
 	memset(buf, 0, off);
 	for (i = 0; i < n; i++) {
 		uint16_t k = fz_attr_kind(types[i]);
-		uint32_t v32 = (uint32_t)vals[i];
-		uint8_t v8 = (uint8_t)vals[i];
+		uint64_t v = vals ? vals[i] : 0;	/* no values: flags only */
+		uint32_t v32 = (uint32_t)v;
+		uint8_t v8 = (uint8_t)v;
 
 		if (k == 1)
 			off += put_attr(buf + off, types[i], &v8, 1);
 		else if (k == 4)
 			off += put_attr(buf + off, types[i], &v32, 4);
 		else if (k == 8)
-			off += put_attr(buf + off, types[i], &vals[i], 8);
+			off += put_attr(buf + off, types[i], &v, 8);
 		else
 			off += put_attr(buf + off, types[i], NULL, 0);
 	}

@@ -10,7 +10,7 @@ FUZZ=$BUILD/vmon-fuzz
 FUZZ_SECONDS=${VMON_FUZZ_SECONDS:-240}
 TIMEOUT_test_fuzz=$((FUZZ_SECONDS + 180))
 TIMEOUT_test_stress_64_clients=240
-KERNEL_REPORTS='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|kmemleak: .*leak|RCU stall|rcu: .*stall|hung_task|blocked for more than|ODEBUG|possible circular|suspicious RCU|sleeping function called'
+KERNEL_REPORTS='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|kmemleak: [0-9]+ new suspected memory leak|RCU stall|rcu: .*stall|hung_task|blocked for more than|ODEBUG|possible circular|suspicious RCU|sleeping function called'
 
 kernel_reports() {
 	dmesg | grep -E "$KERNEL_REPORTS"
