@@ -255,7 +255,7 @@ static pid_t fork_fuzzer(const struct run *r, struct fz_counts *out, uint64_t se
 
 static void wait_ok(pid_t pid, const char *what)
 {
-	int st;
+	int st = 0;
 
 	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
 		fprintf(stderr, "vmon-fuzz: the %s fuzzer died (status 0x%x)\n", what, st);
