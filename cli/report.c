@@ -13,7 +13,8 @@ const char *path_base(const char *path)
 
 const char *task_flag_name(unsigned int bit)
 {
-	static const char *const names[] = { "kthread", "oncpu", "watched" };
+	static const char *const names[] = { "kthread", "oncpu", "watched",
+						     "kstack_withheld" };
 
 	return bit < sizeof(names) / sizeof(names[0]) ? names[bit] : NULL;
 }

@@ -131,6 +131,9 @@ static void task_header(FILE *f, const struct vmon_task *t)
 	/* Its user registers are from its last entry into the kernel. */
 	if (t->flags & VMON_TASK_F_ONCPU)
 		fprintf(f, "  (running on cpu %d: registers stale)", t->cpu);
+	/* Like /proc/PID/stack: kernel addresses only for CAP_SYS_ADMIN. */
+	if (t->flags & VMON_TASK_F_KSTACK_WITHHELD)
+		fputs("  (kernel stack withheld: watch made without CAP_SYS_ADMIN)", f);
 	fputc('\n', f);
 }
 

@@ -79,9 +79,16 @@ static bool vmon_send(struct vmon_watch *w, struct sk_buff *skb, bool mcast,
 
 	*ownerr = 0;
 	if (w->owner_portid) {
-		copy = mcast ? skb_copy(skb, GFP_KERNEL) : skb;
-		ret = copy ? genlmsg_unicast(w->net, copy, w->owner_portid) :
-			     -ENOMEM;
+		/* Its port id may be someone else's already: only to the live socket. */
+		if (!vmon_owner_alive(w->owner_sk)) {
+			ret = -ECONNREFUSED;
+			if (!mcast)
+				nlmsg_free(skb);	/* handed to no one */
+		} else {
+			copy = mcast ? skb_copy(skb, GFP_KERNEL) : skb;
+			ret = copy ? genlmsg_unicast(w->net, copy, w->owner_portid) :
+				     -ENOMEM;
+		}
 		*ownerr = ret;
 		if (!ret) {
 			sent = true;

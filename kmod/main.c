@@ -13,9 +13,10 @@ struct workqueue_struct *vmon_wq;
  */
 struct workqueue_struct *vmon_snap_wq;
 
-bool vmon_log_triggers = true;
+/* Off by default: a watch's name is chosen by its (maybe unprivileged) creator. */
+bool vmon_log_triggers;
 module_param_named(log_triggers, vmon_log_triggers, bool, 0644);
-MODULE_PARM_DESC(log_triggers, "Print a rate-limited kernel log line per trigger (default: on)");
+MODULE_PARM_DESC(log_triggers, "Print a rate-limited kernel log line per trigger (default: off)");
 
 /* Every watch still alive leaves with a WATCH_GONE "unload". */
 static void vmon_remove_all(void)
@@ -38,9 +39,8 @@ static int __init vmon_init(void)
 {
 	int ret;
 
-	ret = vmon_ksyms_init();
-	if (ret)
-		return ret;
+	vmon_ksyms_init();
+	vmon_access_init();
 
 	/* Revalidation and owner teardown may sleep for long: unbound. */
 	vmon_wq = alloc_workqueue("vmon", WQ_UNBOUND, 0);
@@ -82,11 +82,15 @@ static void __exit vmon_exit(void)
 	vmon_remove_all();
 	vmon_netlink_exit();
 	vmon_owners_free();
+	/*
+	 * Notifier callbacks already running may still kick a target's work,
+	 * and targets are freed by mmu_notifier callbacks: wait for both
+	 * before the workqueues go.
+	 */
+	mmu_notifier_synchronize();
 	destroy_workqueue(vmon_snap_wq);
 	destroy_workqueue(vmon_wq);
 	vmon_events_exit();
-	/* Targets are freed by mmu_notifier callbacks; wait for them. */
-	mmu_notifier_synchronize();
 	rcu_barrier();
 	pr_info("unloaded\n");
 }

@@ -5,10 +5,12 @@
  * uninterruptible sleep.  Each read is a handful of loads, safe in the
  * timer callback: no lock, no allocation, no sleep.
  *
- * The load averages are exported.  nr_running() is found through
- * kallsyms.  The scheduler keeps the uninterruptible count only per run
- * queue (struct rq is private to kernel/sched), so its offset comes from
- * the kernel's own BTF at load time; without BTF that metric is refused.
+ * The load averages are exported.  nr_running() is not: it is found
+ * through kallsyms (ksyms.c), so only on kernels built without IBT.  The
+ * scheduler keeps the uninterruptible count only per run queue (struct rq
+ * is private to kernel/sched), so its offset comes from the kernel's own
+ * BTF, read through unexported helpers: again only without IBT, and with
+ * BTF.  Elsewhere those two metrics are refused with the reason.
  */
 #include <linux/btf.h>
 #include <linux/cpumask.h>
@@ -90,15 +92,15 @@ static int vmon_btf_member(const struct vmon_btf *b, const struct btf_type *st,
 	return -ENOENT;
 }
 
-static void vmon_metric_find_unint(unsigned long (*lookup)(const char *))
+static void vmon_metric_find_unint(void)
 {
-	vmon_btf_vmlinux_fn vmlinux = (void *)lookup("bpf_get_btf_vmlinux");
-	vmon_btf_find_fn find = (void *)lookup("btf_find_by_name_kind");
+	vmon_btf_vmlinux_fn vmlinux = (void *)vmon_ksym("bpf_get_btf_vmlinux");
+	vmon_btf_find_fn find = (void *)vmon_ksym("btf_find_by_name_kind");
 	struct vmon_btf b = {
-		.type = (void *)lookup("btf_type_by_id"),
-		.name = (void *)lookup("btf_name_by_offset"),
+		.type = (void *)vmon_ksym("btf_type_by_id"),
+		.name = (void *)vmon_ksym("btf_name_by_offset"),
 	};
-	unsigned long rq = lookup("runqueues");
+	unsigned long rq = vmon_ksym("runqueues");
 	const struct btf_type *st;
 	s32 id;
 
@@ -117,15 +119,20 @@ static void vmon_metric_find_unint(unsigned long (*lookup)(const char *))
 	}
 	vmon_rq_unint_size = 0;
 out:
-	pr_warn("cannot locate the run queues' nr_uninterruptible (needs BTF and kallsyms): no uninterruptible-task watches\n");
+	if (!IS_ENABLED(CONFIG_X86_KERNEL_IBT))
+		pr_warn("cannot locate the run queues' nr_uninterruptible (needs BTF and kallsyms): no uninterruptible-task watches\n");
 }
 
-void vmon_metrics_init(unsigned long (*lookup)(const char *))
+void vmon_metrics_init(void)
 {
-	vmon_nr_running_fn = (void *)lookup("nr_running");
+	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT)) {
+		pr_info("kernel built with IBT: the running and uninterruptible metrics need unexported functions and are off\n");
+		return;
+	}
+	vmon_nr_running_fn = (void *)vmon_ksym("nr_running");
 	if (!vmon_nr_running_fn)
 		pr_warn("cannot find nr_running: no running-task watches\n");
-	vmon_metric_find_unint(lookup);
+	vmon_metric_find_unint();
 }
 
 const char *vmon_metric_name(u8 metric)
@@ -144,10 +151,14 @@ const char *vmon_metric_name(u8 metric)
 /* Can this kernel give the metric?  Else why not, for the extack. */
 const char *vmon_metric_unavailable(u8 metric)
 {
+	bool ibt = IS_ENABLED(CONFIG_X86_KERNEL_IBT);
+
 	if (metric == VMON_METRIC_NR_RUNNING && !vmon_nr_running_fn)
-		return "cannot count running tasks here: nr_running is not in kallsyms";
+		return ibt ? "nr_running() is not exported and this kernel has IBT: no running metric" :
+			     "cannot count running tasks here: nr_running is not in kallsyms";
 	if (metric == VMON_METRIC_NR_UNINTERRUPTIBLE && !vmon_rq_unint_size)
-		return "cannot count D tasks here: vmon.ko needs kernel BTF and KALLSYMS_ALL";
+		return ibt ? "run queues are not exported and this kernel has IBT: no D-task metric" :
+			     "cannot count D tasks here: vmon.ko needs kernel BTF and KALLSYMS_ALL";
 	return NULL;
 }
 

@@ -35,6 +35,7 @@ static const struct nla_policy vmon_watch_add_policy[VMON_A_MAX + 1] = {
 	[VMON_A_NAME]		= { .type = NLA_NUL_STRING },
 	[VMON_A_SCOPE]		= NLA_POLICY_MAX(NLA_U8, VMON_SCOPE_MAX),
 	[VMON_A_METRIC]		= NLA_POLICY_RANGE(NLA_U8, 1, VMON_METRIC_MAX),
+	[VMON_A_MEM_FD]		= { .type = NLA_S32 },
 };
 
 static const struct nla_policy vmon_watch_del_policy[VMON_A_MAX + 1] = {
@@ -77,8 +78,8 @@ static int vmon_watch_add_doit(struct sk_buff *skb, struct genl_info *info)
 	u32 id;
 	int ret;
 
-	ret = vmon_watch_add(info, vmon_caller_admin(skb), vmon_caller_uid(skb),
-			     &id);
+	ret = vmon_watch_add(info, NETLINK_CB(skb).sk, vmon_caller_admin(skb),
+			     vmon_caller_uid(skb), &id);
 	if (ret)
 		return ret;
 	return vmon_reply(info, VMON_CMD_WATCH_ADD, VMON_A_WATCH_ID, id);
@@ -99,22 +100,24 @@ static int vmon_watch_del_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(extack, "give exactly one of: watch id, all, pid");
 		return -EINVAL;
 	}
-	if (a[VMON_A_PID])
+	if (a[VMON_A_PID]) {
 		pid = nla_get_u32(a[VMON_A_PID]);
+		/* 0 would match every watch: a filter that is not one. */
+		if (pid <= 0) {
+			vmon_errf_attr(extack, a[VMON_A_PID], "pid %d is not a process", pid);
+			return -EINVAL;
+		}
+	}
 
 	mutex_lock(&vmon_lock);
 	if (a[VMON_A_WATCH_ID]) {
 		id = nla_get_u32(a[VMON_A_WATCH_ID]);
 		w = xa_load(&vmon_watch_ids, id);
-		if (!w) {
+		/* Another user's watch is answered as absent: ids are not a probe. */
+		if (!w || !vmon_may_manage(skb, w)) {
 			vmon_errf_attr(extack, a[VMON_A_WATCH_ID],
 				       "no watch with id %lu", id);
 			ret = -ENOENT;
-		} else if (!vmon_may_manage(skb, w)) {
-			vmon_errf_attr(extack, a[VMON_A_WATCH_ID],
-				       "watch %lu belongs to another user (needs CAP_SYS_ADMIN)",
-				       id);
-			ret = -EPERM;
 		} else {
 			list_add_tail(&w->batch_node, &batch);
 			n++;

@@ -139,13 +139,13 @@ static void vmon_proc_chain(struct vmon_proc_msg *m, struct task_struct *leader)
 	BUILD_BUG_ON(VMON_SNAP_SCRATCH < VMON_CMDLINE_MAX);
 	for (i = 0; i < n; i++) {
 		len = vmon_cmdline(v[i], buf, VMON_CMDLINE_MAX);
-		if (!vmon_proc_nest(m, VMON_A_ANCESTOR))
-			continue;
-		err = vmon_put_ancestor(m->skb, v[i], buf, len);
-		vmon_proc_nest_end(m, err, false);
-		if (err && vmon_proc_nest(m, VMON_A_ANCESTOR))
-			vmon_proc_nest_end(m, vmon_put_ancestor(m->skb, v[i], buf, len),
-					   true);
+		if (vmon_proc_nest(m, VMON_A_ANCESTOR)) {
+			err = vmon_put_ancestor(m->skb, v[i], buf, len);
+			vmon_proc_nest_end(m, err, false);
+			if (err && vmon_proc_nest(m, VMON_A_ANCESTOR))
+				vmon_proc_nest_end(m, vmon_put_ancestor(m->skb, v[i], buf, len),
+						   true);
+		}
 		put_task_struct(v[i]);
 	}
 }
@@ -163,12 +163,39 @@ static int vmon_put_map(struct sk_buff *skb, const struct vm_area_struct *vma,
 }
 
 /*
+ * The file's path as the watch's creator sees it: resolved from the global
+ * root (the worker's), then made relative to the creator's root.  A file
+ * outside that root is left out ("" comes back): the creator could not
+ * open it anyway.  (__d_path() would do this in one step; it is not
+ * exported.)
+ */
+static const char *vmon_map_path(struct vmon_proc_msg *m, const struct path *path)
+{
+	char *buf = m->c->buf + m->c->buf_len;	/* the scratch: path, then root */
+	char *rbuf = buf + VMON_PATH_SCRATCH;
+	const char *p, *root;
+	size_t rlen;
+
+	p = d_path(path, buf, VMON_PATH_SCRATCH);
+	if (IS_ERR(p))
+		return NULL;
+	root = d_path(&m->c->w->root, rbuf, VMON_PATH_SCRATCH);
+	if (IS_ERR(root))
+		return NULL;
+	rlen = strlen(root);
+	if (rlen == 1)		/* "/" */
+		return p;
+	if (strncmp(p, root, rlen) || p[rlen] != '/')
+		return NULL;
+	return p + rlen;
+}
+
+/*
  * Executable file mappings only: they are what return addresses point
  * into, and the ELF files carry the rest (symbols, CFI, line tables).
  */
 static void vmon_proc_maps(struct vmon_proc_msg *m, struct mm_struct *mm)
 {
-	char *buf = m->c->buf + m->c->buf_len;	/* the scratch */
 	struct vm_area_struct *vma;
 	const char *path;
 	int err;
@@ -178,9 +205,8 @@ static void vmon_proc_maps(struct vmon_proc_msg *m, struct mm_struct *mm)
 	vmon_for_each_vma(vmi, vma) {
 		if (!(vma->vm_flags & VM_EXEC) || !vma->vm_file)
 			continue;
-		path = vmon_path(&vma->vm_file->f_path, &m->c->w->root, buf,
-				 VMON_SNAP_SCRATCH);
-		if (IS_ERR(path))
+		path = vmon_map_path(m, &vma->vm_file->f_path);
+		if (!path)
 			continue;
 		if (!vmon_proc_nest(m, VMON_A_MAP))
 			continue;
@@ -192,20 +218,23 @@ static void vmon_proc_maps(struct vmon_proc_msg *m, struct mm_struct *mm)
 	mmap_read_unlock(mm);
 }
 
-void vmon_snap_process(struct vmon_snap_ctx *c, struct task_struct *task)
+/* mm: the watched address space (the caller holds it), or NULL: task's. */
+void vmon_snap_process(struct vmon_snap_ctx *c, struct task_struct *task,
+		       struct mm_struct *mm)
 {
 	struct vmon_proc_msg m = { .c = c, .pid = task_tgid_nr(task) };
-	struct mm_struct *mm;
+	struct mm_struct *own = NULL;
 
 	if (vmon_proc_begin(&m)) {
 		c->dropped++;
 		return;
 	}
 	vmon_proc_chain(&m, task);
-	mm = get_task_mm(task);
-	if (mm) {
+	if (!mm)
+		mm = own = get_task_mm(task);
+	if (mm)
 		vmon_proc_maps(&m, mm);
-		mmput(mm);
-	}
+	if (own)
+		mmput(own);
 	vmon_proc_flush(&m);
 }

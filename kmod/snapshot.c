@@ -8,10 +8,13 @@
  */
 #include <linux/cgroup.h>
 #include <linux/kernfs.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/task_stack.h>
+#include <linux/uaccess.h>
 #include <linux/slab.h>
 #include "vmon.h"
 
@@ -37,21 +40,26 @@ static bool vmon_task_busy(struct task_struct *t)
 	list_for_each_entry_rcu(t, &(p)->signal->thread_head, thread_node)
 
 /*
- * The tasks to capture: every thread of the watched process, then (system
- * scope) every busy task elsewhere, up to max; the rest are counted.  The
- * worker taking the snapshot is running, but only because of it: left out.
+ * The tasks to capture: the threads of the watched process that still use
+ * the watched address space (not a process that exec'd since, and never
+ * an image the creator could not read), then (system scope) every busy
+ * task elsewhere, up to max; the rest are counted.  The worker taking the
+ * snapshot is running, but only because of it: left out.  Reading t->mm
+ * here is only a filter; the capture checks it again under task_lock.
  */
-static unsigned int vmon_snap_select(struct vmon_watch *w, struct task_struct **v,
-				     unsigned int max, u32 *omitted,
-				     unsigned int *nwatched)
+static unsigned int vmon_snap_select(struct vmon_watch *w, struct mm_struct *mm,
+				     struct task_struct **v, unsigned int max,
+				     u32 *omitted, unsigned int *nwatched)
 {
 	struct task_struct *p, *g, *t;
 	unsigned int n = 0;
 
 	rcu_read_lock();
-	p = pid_task(w->pid, PIDTYPE_PID);
+	p = mm ? pid_task(w->pid, PIDTYPE_PID) : NULL;
 	if (p) {
 		vmon_for_each_thread(p, t) {
+			if (READ_ONCE(t->mm) != mm)
+				continue;
 			if (n < max)
 				v[n++] = get_task_struct(t);
 			else
@@ -111,13 +119,18 @@ static void vmon_task_regs(struct task_struct *t, u64 *r)
 }
 
 static int vmon_put_task_ident(struct sk_buff *skb, struct task_struct *t,
-			       u32 flags, char *scratch, size_t len)
+			       u32 flags, bool kstack, char *scratch, size_t len)
 {
-	unsigned long kstack[VMON_KSTACK_MAX];
+	unsigned long ks[VMON_KSTACK_MAX];
 	char comm[TASK_COMM_LEN];
-	unsigned int n;
+	unsigned int n = 0;
 	u8 state = task_index_to_char(task_state_index(t));
 
+	/* Kernel addresses only for whom /proc/PID/stack would show them. */
+	if (kstack)
+		n = vmon_kstack_save(t, ks, ARRAY_SIZE(ks));
+	else
+		flags |= VMON_TASK_F_KSTACK_WITHHELD;
 	get_task_comm(comm, t);
 	vmon_task_cgroup(t, scratch, len);
 	if (nla_put_u32(skb, VMON_A_PID, task_tgid_nr(t)) ||
@@ -128,12 +141,54 @@ static int vmon_put_task_ident(struct sk_buff *skb, struct task_struct *t,
 	    nla_put_u32(skb, VMON_A_TASK_FLAGS, flags) ||
 	    nla_put_string(skb, VMON_A_CGROUP, scratch))
 		return -EMSGSIZE;
-
-	n = vmon_kstack_save(t, kstack, ARRAY_SIZE(kstack));
-	BUILD_BUG_ON(sizeof(kstack[0]) != sizeof(u64));
-	if (n && nla_put(skb, VMON_A_KSTACK, n * sizeof(kstack[0]), kstack))
+	BUILD_BUG_ON(sizeof(ks[0]) != sizeof(u64));
+	if (n && nla_put(skb, VMON_A_KSTACK, n * sizeof(ks[0]), ks))
 		return -EMSGSIZE;
 	return 0;
+}
+
+/*
+ * t's user registers and its address space (a reference), if it still has
+ * one and it is want (when given).  Under task_lock, a task whose mm is set
+ * has not passed exit_mm(), so its kernel stack (and the pt_regs at its
+ * top) is still there: no stack reference, which modules cannot drop.
+ */
+static struct mm_struct *vmon_task_user(struct task_struct *t,
+					struct mm_struct *want, u64 *regs)
+{
+	struct mm_struct *mm;
+
+	task_lock(t);
+	mm = t->mm;
+	if (mm && !(t->flags & PF_KTHREAD) && (!want || mm == want)) {
+		mmget(mm);
+		vmon_task_regs(t, regs);
+	} else {
+		mm = NULL;
+	}
+	task_unlock(t);
+	return mm;
+}
+
+/*
+ * Up to len bytes at addr in mm, without faulting: a page that is not
+ * resident (or a userfaultfd range that would never answer) ends the copy
+ * rather than stalling the snapshot.  Runs in the snapshot worker, a kthread.
+ */
+static int vmon_read_user(struct mm_struct *mm, u64 addr, void *buf, int len)
+{
+	int done = 0, n;
+
+	kthread_use_mm(mm);
+	while (done < len) {
+		n = min_t(int, len - done, PAGE_SIZE - offset_in_page(addr + done));
+		if (copy_from_user_nofault(buf + done,
+					   (const void __user *)(uintptr_t)(addr + done), n))
+			break;
+		done += n;
+	}
+	kthread_unuse_mm(mm);
+	return done;
 }
 
 /* Sends the stack bytes past the first chunk as STACK parts. */
@@ -167,59 +222,63 @@ static void vmon_snap_stack_rest(struct vmon_snap_ctx *c, struct task_struct *t,
 static void vmon_snap_task(struct vmon_snap_ctx *c, struct task_struct *t,
 			   bool watched)
 {
-	bool user = !(t->flags & PF_KTHREAD) && READ_ONCE(t->mm);
 	u32 flags = watched ? VMON_TASK_F_WATCHED : 0;
 	u64 regs[VMON_NR_REGS];
+	struct mm_struct *mm;
 	struct sk_buff *skb;
 	int len = 0;
 	void *hdr;
 
-	if (!user)
+	mm = vmon_task_user(t, watched ? c->mm : NULL, regs);
+	if (watched && (!mm || !vmon_access_recheck(c->w->mem_file, t, mm)))
+		goto skip;	/* exec'd or exiting, or no longer the creator's to read */
+	if (!mm)
 		flags |= VMON_TASK_F_KTHREAD;
 	else if (t != current && vmon_task_on_cpu(t))
 		flags |= VMON_TASK_F_ONCPU;	/* pt_regs are from its last entry */
+	if (mm)
+		len = vmon_read_user(mm, regs[VMON_REG_SP], c->buf, c->buf_len);
 
-	if (user && !vmon_task_stack_get(t))
-		user = false;	/* it exited meanwhile: no registers to read */
-	if (user) {
-		vmon_task_regs(t, regs);
-		vmon_task_stack_put(t);
-		len = access_process_vm(t, regs[VMON_REG_SP], c->buf,
-					c->buf_len, FOLL_FORCE);
-		if (len < 0)
-			len = 0;
-	}
 	skb = vmon_part_start(c->w, VMON_CMD_TASK, c->seq,
 			      VMON_TASK_MSG_FIXED + min(len, VMON_STACK_CHUNK),
 			      &hdr);
 	if (!skb)
 		goto drop;
 	/* The cgroup path goes through the stack buffer's tail as scratch. */
-	if (vmon_put_task_ident(skb, t, flags, c->buf + c->buf_len,
-				VMON_SNAP_SCRATCH))
+	if (vmon_put_task_ident(skb, t, flags, c->w->privileged,
+				c->buf + c->buf_len, VMON_SNAP_SCRATCH))
 		goto drop_skb;
-	if (user &&
+	if (mm &&
 	    (nla_put(skb, VMON_A_TASK_REGS, sizeof(regs), regs) ||
 	     nla_put_u64_64bit(skb, VMON_A_STACK_ADDR, regs[VMON_REG_SP], VMON_A_PAD) ||
 	     nla_put(skb, VMON_A_STACK_DATA, min(len, VMON_STACK_CHUNK), c->buf)))
 		goto drop_skb;
 	if (!vmon_part_send(c->w, skb, hdr)) {
 		c->dropped++;
-		return;
+		goto out;
 	}
 	c->tasks++;
 	if (len > VMON_STACK_CHUNK)
 		vmon_snap_stack_rest(c, t, regs[VMON_REG_SP], len);
-	return;
+	goto out;
 drop_skb:
 	nlmsg_free(skb);
 drop:
 	c->dropped++;
+	goto out;
+skip:
+	c->omitted++;
+out:
+	if (mm)
+		mmput(mm);
 }
 
-/* Each distinct process among the captured tasks, once. */
+/*
+ * Each distinct process among the captured tasks, once; the watched one's
+ * mappings are those of the watched address space.
+ */
 static void vmon_snap_processes(struct vmon_snap_ctx *c, struct task_struct **v,
-				unsigned int n)
+				unsigned int n, unsigned int nwatched)
 {
 	unsigned int i, j;
 
@@ -230,7 +289,7 @@ static void vmon_snap_processes(struct vmon_snap_ctx *c, struct task_struct **v,
 			if (same_thread_group(v[j], v[i]))
 				break;
 		if (j == i)
-			vmon_snap_process(c, v[i]);
+			vmon_snap_process(c, v[i], i < nwatched ? c->mm : NULL);
 	}
 }
 
@@ -267,14 +326,18 @@ void vmon_snapshot(struct vmon_watch *w, u64 seq)
 		c.dropped++;
 		goto out;
 	}
-	n = vmon_snap_select(w, v, max, &c.omitted, &nwatched);
+	/* The watched address space, unless it is already on its way out. */
+	c.mm = w->target && mmget_not_zero(w->target->mn.mm) ? w->target->mn.mm : NULL;
+	n = vmon_snap_select(w, c.mm, v, max, &c.omitted, &nwatched);
 	for (i = 0; i < n; i++) {
 		vmon_snap_task(&c, v[i], i < nwatched);
 		cond_resched();
 	}
-	vmon_snap_processes(&c, v, n);
+	vmon_snap_processes(&c, v, n, nwatched);
 	for (i = 0; i < n; i++)
 		put_task_struct(v[i]);
+	if (c.mm)
+		mmput(c.mm);
 	atomic64_inc(&w->group->snapshots);
 out:
 	vmon_snap_end(&c);

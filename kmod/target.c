@@ -66,13 +66,17 @@ static void vmon_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
 {
 	struct vmon_target *t = container_of(mn, struct vmon_target, mn);
 	struct vmon_watch *w;
+	bool kick;
 
 	spin_lock(&t->lock);
 	t->released = true;
 	list_for_each_entry(w, &t->watches, target_node)
 		WRITE_ONCE(w->stale, true);
+	/* No watch left: nothing to end, and the module may be unloading. */
+	kick = !list_empty(&t->watches);
 	spin_unlock(&t->lock);
-	vmon_target_kick(t);
+	if (kick)
+		vmon_target_kick(t);
 }
 
 static struct mmu_notifier *vmon_mn_alloc(struct mm_struct *mm)

@@ -63,9 +63,12 @@ struct vmon_watch {
 	u8 scope;			/* enum vmon_scope */
 	char name[VMON_NAME_MAX];
 	kuid_t uid;			/* creator's socket owner */
+	bool privileged;		/* creator had CAP_SYS_ADMIN: kernel stacks */
+	struct file *mem_file;		/* creator's /proc/PID/mem: its credentials */
 	struct path root;		/* creator's root directory, for paths */
 	struct net *net;		/* creator's netns (reference) */
 	u32 owner_portid;		/* 0 when detached */
+	struct sock *owner_sk;		/* reference; unicasts only while it is alive */
 	struct pid *pid;
 	struct page *page;
 	struct page *old_page;		/* replaced, unpinned after a grace period */
@@ -139,18 +142,26 @@ extern unsigned int vmon_nr_watches;
 extern unsigned long vmon_generation;
 extern bool vmon_shutting_down;
 
-/* ksyms.c */
-int vmon_ksyms_init(void);
-bool vmon_may_ptrace(struct task_struct *task);
-char *vmon_path(const struct path *path, const struct path *root, char *buf,
-		int len);
-bool vmon_task_stack_get(struct task_struct *task);
-void vmon_task_stack_put(struct task_struct *task);
+/* access.c */
+struct vmon_access {
+	struct file *file;		/* the caller's /proc/PID/mem */
+	struct mm_struct *mm;		/* its address space (mm_users) */
+	struct task_struct *task;
+	struct pid *pid;
+};
+void vmon_access_init(void);
+int vmon_access_take(struct genl_info *info, pid_t nr, struct vmon_access *a);
+bool vmon_access_recheck(struct file *file, struct task_struct *t,
+			 struct mm_struct *mm);
+
+/* ksyms.c: unexported kernel functions, never on a kernel built with IBT */
+void vmon_ksyms_init(void);
+unsigned long vmon_ksym(const char *name);
 unsigned int vmon_kstack_save(struct task_struct *task, unsigned long *store,
 			      unsigned int size);
 
 /* metric.c */
-void vmon_metrics_init(unsigned long (*lookup)(const char *name));
+void vmon_metrics_init(void);
 const char *vmon_metric_name(u8 metric);
 const char *vmon_metric_unavailable(u8 metric);
 u64 vmon_metric_read(u8 metric);
@@ -173,7 +184,9 @@ unsigned long vmon_target_seq(struct vmon_target *t);
 void vmon_target_unlink(struct vmon_watch *w);
 
 /* owner.c */
-int vmon_owner_attach(struct vmon_watch *w, struct net *net, u32 portid);
+int vmon_owner_attach(struct vmon_watch *w, struct net *net, u32 portid,
+		      struct sock *sk);
+bool vmon_owner_alive(const struct sock *sk);
 void vmon_owner_detach(struct vmon_watch *w);
 int vmon_owners_init(void);
 void vmon_owners_stop(void);
@@ -181,7 +194,8 @@ void vmon_owners_free(void);
 
 /* watch.c */
 extern struct xarray vmon_watch_ids;
-int vmon_watch_add(struct genl_info *info, bool admin, kuid_t uid, u32 *id);
+int vmon_watch_add(struct genl_info *info, struct sock *sk, bool admin,
+		   kuid_t uid, u32 *id);
 void vmon_watches_remove(struct list_head *batch, bool notify);
 void vmon_watch_trigger_work(struct work_struct *work);
 
@@ -195,9 +209,11 @@ struct sk_buff *vmon_part_start(struct vmon_watch *w, u8 cmd, u64 trigger_seq,
 bool vmon_part_send(struct vmon_watch *w, struct sk_buff *skb, void *hdr);
 
 /* snapshot.c, process.c: a trigger's snapshot, in the trigger work */
-#define VMON_SNAP_SCRATCH	PATH_MAX	/* after the stack bytes in buf */
+#define VMON_PATH_SCRATCH	PATH_MAX
+#define VMON_SNAP_SCRATCH	(2 * VMON_PATH_SCRATCH)	/* after the stack bytes in buf */
 struct vmon_snap_ctx {
 	struct vmon_watch *w;
+	struct mm_struct *mm;		/* the watched one (mm_users), or NULL */
 	u64 seq;			/* of the EVENT */
 	u32 tasks;			/* TASK messages sent */
 	u32 omitted;			/* tasks left out */
@@ -206,7 +222,8 @@ struct vmon_snap_ctx {
 	u32 buf_len;
 };
 void vmon_snapshot(struct vmon_watch *w, u64 seq);
-void vmon_snap_process(struct vmon_snap_ctx *c, struct task_struct *leader);
+void vmon_snap_process(struct vmon_snap_ctx *c, struct task_struct *leader,
+		       struct mm_struct *mm);
 void vmon_event_send_gone(struct vmon_watch *w, enum vmon_gone_reason reason);
 
 int vmon_events_init(void);

@@ -35,7 +35,8 @@ static int vmon_metric_parse(struct genl_info *info, struct vmon_watch_req *r)
 	struct netlink_ext_ack *extack = info->extack;
 	const char *name = vmon_metric_name(r->metric);
 	struct nlattr **a = info->attrs;
-	static const u16 memory_attrs[] = { VMON_A_PID, VMON_A_ADDR, VMON_A_LEN };
+	static const u16 memory_attrs[] = { VMON_A_PID, VMON_A_ADDR, VMON_A_LEN,
+					    VMON_A_MEM_FD };
 	const char *why;
 	unsigned int i;
 
@@ -165,74 +166,38 @@ static int vmon_watch_parse(struct genl_info *info, struct vmon_watch_req *r)
 	return 0;
 }
 
-static struct task_struct *vmon_find_task(pid_t nr, struct pid **pidp)
-{
-	struct task_struct *task;
-	struct pid *pid;
-
-	pid = find_get_pid(nr);	/* in the caller's pid namespace */
-	if (!pid)
-		return NULL;
-	task = get_pid_task(pid, PIDTYPE_PID);
-	if (!task) {
-		put_pid(pid);
-		return NULL;
-	}
-	*pidp = pid;
-	return task;
-}
-
 /* Resolve, check permission and pin: everything before the lock. */
-static int vmon_watch_bind(struct genl_info *info, bool admin,
-			   struct vmon_watch *w, unsigned long *seq)
+static int vmon_watch_bind(struct genl_info *info, struct vmon_watch *w,
+			   unsigned long *seq)
 {
 	struct netlink_ext_ack *extack = info->extack;
-	struct task_struct *task;
-	struct mm_struct *mm;
+	struct vmon_access a;
 	int ret;
 
-	task = vmon_find_task(w->pid_nr, &w->pid);
-	if (!task) {
-		vmon_errf_attr(extack, info->attrs[VMON_A_PID],
-			       "no process with pid %d", w->pid_nr);
-		return -ESRCH;
-	}
-	if (!admin && !vmon_may_ptrace(task)) {
-		vmon_errf_attr(extack, info->attrs[VMON_A_PID],
-			       "no permission to watch pid %d (needs ptrace rights or CAP_SYS_ADMIN)",
-			       w->pid_nr);
-		ret = -EPERM;
-		goto out_task;
-	}
-	mm = get_task_mm(task);
-	if (!mm) {
-		vmon_errf_attr(extack, info->attrs[VMON_A_PID],
-			       "pid %d has no user memory (kernel thread or exiting)",
-			       w->pid_nr);
-		ret = -EINVAL;
-		goto out_task;
-	}
-
-	w->target = vmon_target_get(mm);
+	ret = vmon_access_take(info, w->pid_nr, &a);
+	if (ret)
+		return ret;
+	w->pid = a.pid;
+	w->mem_file = a.file;
+	w->target = vmon_target_get(a.mm);
 	if (IS_ERR(w->target)) {
 		ret = PTR_ERR(w->target);
 		w->target = NULL;
 		NL_SET_ERR_MSG(extack, "cannot track the target's address space");
-		goto out_mm;
+		goto out;
 	}
 	*seq = vmon_target_seq(w->target);
-	mmap_read_lock(mm);
-	ret = vmon_pin(mm, w->addr, true, &w->page, extack, w->pid_nr);
-	mmap_read_unlock(mm);
+	mmap_read_lock(a.mm);
+	ret = vmon_pin(a.mm, w->addr, true, &w->page, extack, w->pid_nr);
+	mmap_read_unlock(a.mm);
 	if (ret) {
 		NL_SET_BAD_ATTR(extack, info->attrs[VMON_A_ADDR]);
-		goto out_mm;
+		goto out;
 	}
 	w->kaddr = page_address(w->page) + offset_in_page(w->addr);
-out_mm:
-	mmput(mm);
-out_task:
-	put_task_struct(task);
+out:
+	mmput(a.mm);
+	put_task_struct(a.task);
 	return ret;
 }
 
@@ -245,6 +210,10 @@ static void vmon_watch_free(struct vmon_watch *w)
 	if (w->target)
 		mmu_notifier_put(&w->target->mn);
 	put_pid(w->pid);
+	if (w->mem_file)
+		fput(w->mem_file);
+	if (w->owner_sk)
+		sock_put(w->owner_sk);
 	put_net(w->net);
 	path_put(&w->root);
 	kfree(w);
@@ -282,7 +251,8 @@ static struct vmon_watch *vmon_watch_alloc(struct genl_info *info,
 	return w;
 }
 
-int vmon_watch_add(struct genl_info *info, bool admin, kuid_t uid, u32 *idp)
+int vmon_watch_add(struct genl_info *info, struct sock *sk, bool admin,
+		   kuid_t uid, u32 *idp)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct vmon_watch_req r;
@@ -309,8 +279,9 @@ int vmon_watch_add(struct genl_info *info, bool admin, kuid_t uid, u32 *idp)
 	w = vmon_watch_alloc(info, &r, uid);
 	if (!w)
 		return -ENOMEM;
+	w->privileged = admin;
 	if (!r.metric) {
-		ret = vmon_watch_bind(info, admin, w, &seq);
+		ret = vmon_watch_bind(info, w, &seq);
 		if (ret)
 			goto err_free;
 	}
@@ -332,7 +303,7 @@ int vmon_watch_add(struct genl_info *info, bool admin, kuid_t uid, u32 *idp)
 	if (ret < 0)
 		goto err_unlock;
 	if (!(r.flags & VMON_WATCH_F_DETACHED)) {
-		ret = vmon_owner_attach(w, genl_info_net(info), info->snd_portid);
+		ret = vmon_owner_attach(w, genl_info_net(info), info->snd_portid, sk);
 		if (ret)
 			goto err_id;
 	}

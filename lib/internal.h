@@ -122,10 +122,13 @@ VMON_INTERNAL int vmon__dump(struct vmon *h, uint8_t cmd, pid_t pid,
 			     const char *what);
 VMON_INTERNAL const char *vmon__attr_name(int type);
 
-/* watch.c: checks spec and builds its WATCH_ADD request into *msgp. */
+/*
+ * watch.c: checks spec and builds its WATCH_ADD request into *msgp; memfd
+ * is the target's open /proc/PID/mem (memory watches; -1 for a metric).
+ */
 VMON_INTERNAL int vmon__watch_add_msg(struct vmon *h,
 				      const struct vmon_watch_spec *spec,
-				      struct nl_msg **msgp);
+				      int memfd, struct nl_msg **msgp);
 
 /* event.c */
 VMON_INTERNAL void vmon__notify(struct vmon *h, struct nlmsghdr *nlh,

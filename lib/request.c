@@ -75,6 +75,7 @@ static const uint8_t attr_minlen[VMON_A_MAX + 1] = {
 	[VMON_A_CFG_STACK_BYTES]	= 4,
 	[VMON_A_STAT_SNAPSHOTS]		= 8,
 	[VMON_A_METRIC]			= 1,
+	[VMON_A_MEM_FD]			= 4,
 };
 
 static const char *const attr_names[VMON_A_MAX + 1] = {
@@ -140,6 +141,7 @@ static const char *const attr_names[VMON_A_MAX + 1] = {
 	[VMON_A_CFG_STACK_BYTES]	= "cfg_stack_bytes",
 	[VMON_A_STAT_SNAPSHOTS]		= "stat_snapshots",
 	[VMON_A_METRIC]			= "metric",
+	[VMON_A_MEM_FD]			= "mem_fd",
 };
 
 const char *vmon__attr_name(int type)

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* libvmon watches: add, delete and list. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <netlink/genl/genl.h>
 
 #include "internal.h"
@@ -65,11 +68,13 @@ static int check_spec(struct vmon *h, const struct vmon_watch_spec *s)
 }
 
 /* What is watched: a metric, or len bytes at addr in pid. */
-static int put_target(struct nl_msg *msg, const struct vmon_watch_spec *s)
+static int put_target(struct nl_msg *msg, const struct vmon_watch_spec *s,
+		      int memfd)
 {
 	if (s->metric)
 		return nla_put_u8(msg, VMON_A_METRIC, (uint8_t)s->metric);
 	if (nla_put_u32(msg, VMON_A_PID, (uint32_t)s->pid) < 0 ||
+	    nla_put_s32(msg, VMON_A_MEM_FD, memfd) < 0 ||
 	    nla_put_u64(msg, VMON_A_ADDR, s->addr) < 0 ||
 	    nla_put_u8(msg, VMON_A_LEN, (uint8_t)s->len) < 0)
 		return -1;
@@ -77,7 +82,7 @@ static int put_target(struct nl_msg *msg, const struct vmon_watch_spec *s)
 }
 
 int vmon__watch_add_msg(struct vmon *h, const struct vmon_watch_spec *spec,
-			struct nl_msg **msgp)
+			int memfd, struct nl_msg **msgp)
 {
 	uint32_t flags = 0;
 	struct nl_msg *msg;
@@ -94,7 +99,7 @@ int vmon__watch_add_msg(struct vmon *h, const struct vmon_watch_spec *spec,
 	msg = vmon__msg(h, VMON_CMD_WATCH_ADD, 0);
 	if (!msg)
 		return nomem(h, NULL);
-	if (put_target(msg, spec) < 0 ||
+	if (put_target(msg, spec, memfd) < 0 ||
 	    nla_put_u8(msg, VMON_A_OP, (uint8_t)spec->op) < 0 ||
 	    nla_put_u64(msg, VMON_A_THRESHOLD, spec->threshold) < 0)
 		return nomem(h, msg);
@@ -113,6 +118,32 @@ int vmon__watch_add_msg(struct vmon *h, const struct vmon_watch_spec *spec,
 		return nomem(h, msg);
 	*msgp = msg;
 	return 0;
+}
+
+/*
+ * The permission to watch pid: its /proc/PID/mem, opened here so that the
+ * kernel runs its ptrace check (credentials, dumpability, LSMs and Yama)
+ * for us; vmon.ko takes the address space from the descriptor.
+ */
+static int open_mem(struct vmon *h, pid_t pid)
+{
+	char path[32];
+	int fd, e;
+
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	e = errno;
+	if (e == ENOENT || e == ESRCH)
+		return vmon__seterr(h, -ESRCH, "no process with pid %d", (int)pid);
+	if (e == EACCES || e == EPERM)
+		return vmon__seterr(h, -EPERM,
+				    "no permission to watch pid %d: opening %s was refused "
+				    "(ptrace rules: watch your own processes or run as root; "
+				    "kernel.yama.ptrace_scope may forbid it too)",
+				    (int)pid, path);
+	return vmon__seterr(h, -e, "cannot open %s: %s", path, strerror(e));
 }
 
 /* Any u32 is a valid ID, so whether one came is tracked apart. */
@@ -139,15 +170,24 @@ int vmon_watch_add(struct vmon *h, const struct vmon_watch_spec *spec,
 	struct add_result res = { 0, false };
 	struct vmon_req req = { .fn = add_reply, .arg = &res };
 	struct nl_msg *msg;
-	int err;
+	int err, memfd = -1;
 
 	err = vmon__check(h);
 	if (err < 0)
 		return err;
-	err = vmon__watch_add_msg(h, spec, &msg);
+	err = check_spec(h, spec);
 	if (err < 0)
 		return err;
-	err = vmon__request(h, msg, &req);
+	if (!spec->metric) {
+		memfd = open_mem(h, spec->pid);
+		if (memfd < 0)
+			return memfd;
+	}
+	err = vmon__watch_add_msg(h, spec, memfd, &msg);
+	if (err >= 0)
+		err = vmon__request(h, msg, &req);
+	if (memfd >= 0)
+		close(memfd);
 	if (err < 0)
 		return err;
 	if (!res.got)

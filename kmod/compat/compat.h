@@ -7,6 +7,11 @@
 #ifndef _VMON_COMPAT_H
 #define _VMON_COMPAT_H
 
+/* VMON_A_TASK_REGS is x86-64's register file, in the UAPI. */
+#ifndef CONFIG_X86_64
+#error "vmon.ko supports x86-64 only: its snapshot's user registers (VMON_A_TASK_REGS) are x86-64's"
+#endif
+
 #include <linux/hrtimer.h>
 #include <linux/mm.h>
 #include <linux/netlink.h>

@@ -57,6 +57,7 @@ int fz_simple(struct fz_sock *s, uint8_t cmd, uint16_t flags,
 
 struct fz_pools {
 	pid_t pids[16];
+	int memfds[16];			/* /proc/PIDS[i]/mem, or -1 */
 	unsigned int n_pids;
 	uint64_t addrs[16];
 	unsigned int n_addrs;
@@ -78,6 +79,9 @@ size_t fz_generate(uint8_t *buf, uint32_t seq, const struct fz_pools *p,
 		   struct fz_effect *eff);
 uint16_t fz_attr_kind(unsigned int type);
 void fz_check_table(void);
+
+/* /proc/PID/mem, the permission WATCH_ADD asks for; -1 if refused. */
+int fz_open_mem(pid_t pid);
 
 /* --- targets.c: hostile processes to watch --- */
 struct fz_slot {

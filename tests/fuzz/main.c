@@ -141,6 +141,9 @@ static void fuzz_loop(const struct run *r, struct fz_counts *c, const char *who)
 
 		if ((seq & 63) == 0) {
 			fz_targets_tend(slots, memfd, FZ_SLOTS, c);
+			for (unsigned int i = 0; i < pools.n_pids; i++)
+				if (pools.memfds[i] >= 0)
+					close(pools.memfds[i]);
 			pools.n_pids = pools.n_addrs = 0;
 			for (int i = 0; i < FZ_SLOTS; i++) {
 				pools.pids[pools.n_pids++] = slots[i].pid;
@@ -148,6 +151,9 @@ static void fuzz_loop(const struct run *r, struct fz_counts *c, const char *who)
 			}
 			for (unsigned int i = 0; i < r->n_root_pids; i++)
 				pools.pids[pools.n_pids++] = r->root_pids[i];
+			/* nobody cannot open root's: it then tries its own descriptors. */
+			for (unsigned int i = 0; i < pools.n_pids; i++)
+				pools.memfds[i] = fz_open_mem(pools.pids[i]);
 		}
 		/* Often enough that owners go while their watches fire. */
 		if (rng_chance(150))
@@ -169,6 +175,9 @@ static void fuzz_loop(const struct run *r, struct fz_counts *c, const char *who)
 	}
 	for (int i = 0; i < NSOCKS; i++)
 		fz_close(&socks[i]);
+	for (unsigned int i = 0; i < pools.n_pids; i++)
+		if (pools.memfds[i] >= 0)
+			close(pools.memfds[i]);
 	fz_targets_stop(slots, FZ_SLOTS);
 }
 
@@ -301,7 +310,7 @@ static int fuzz_main(uint64_t messages, double seconds, uint64_t seed)
 	uint64_t cfg_start[8], cfg_before[8], cfg_after[8], addr;
 	unsigned int intact = 0;
 	pid_t quiet, child, root_child;
-	int err;
+	int err, quiet_mem;
 	bool ok;
 
 	/* [0], [1]: nobody in phases 1 and 2; [2]: root. */
@@ -333,16 +342,19 @@ static int fuzz_main(uint64_t messages, double seconds, uint64_t seed)
 	if (quiet < 0)
 		die("fork", errno);
 	r.root_pids[r.n_root_pids++] = quiet;
+	quiet_mem = fz_open_mem(quiet);
 	for (unsigned int i = 0; i < NSENTINELS; i++) {
 		uint16_t t[] = { VMON_A_PID, VMON_A_ADDR, VMON_A_LEN, VMON_A_OP,
-				 VMON_A_THRESHOLD, VMON_A_WATCH_FLAGS, VMON_A_INTERVAL_NS };
+				 VMON_A_THRESHOLD, VMON_A_WATCH_FLAGS, VMON_A_INTERVAL_NS,
+				 VMON_A_MEM_FD };
 		uint64_t v[] = { (uint64_t)quiet, addr + 8 * i, 4, VMON_OP_GT, 1000,
-				 VMON_WATCH_F_DETACHED, 100000000 };
+				 VMON_WATCH_F_DETACHED, 100000000, (uint32_t)quiet_mem };
 
-		if ((err = fz_simple(&ctl, VMON_CMD_WATCH_ADD, 0, t, v, 7, &a, &setup)))
+		if ((err = fz_simple(&ctl, VMON_CMD_WATCH_ADD, 0, t, v, 8, &a, &setup)))
 			die("adding root's detached watch", err);
 		r.sentinels[r.n_sentinels++] = a.watch_id;
 	}
+	close(quiet_mem);
 	if ((err = get_config(&ctl, cfg_before, &setup)))
 		die("CONFIG_GET", err);
 	r.deadline = now() + seconds * 0.2;
@@ -398,13 +410,16 @@ static void __attribute__((noreturn)) stress_client(struct fz_slot *slots, struc
 
 		if (what < 13) {
 			/* At the default interval, whatever the configuration says. */
+			int mem = fz_open_mem(t->pid);
 			uint16_t ty[] = { VMON_A_PID, VMON_A_ADDR, VMON_A_LEN, VMON_A_OP,
-					  VMON_A_THRESHOLD };
+					  VMON_A_THRESHOLD, VMON_A_MEM_FD };
 			uint64_t v[] = { (uint64_t)t->pid, t->addr + 4 * rng_below(4096),
-					 4, VMON_OP_GT, rng_below(50) };
+					 4, VMON_OP_GT, rng_below(50), (uint32_t)mem };
 
-			if (fz_simple(&s, VMON_CMD_WATCH_ADD, 0, ty, v, 5, &a, c) == 0)
+			if (fz_simple(&s, VMON_CMD_WATCH_ADD, 0, ty, v, 6, &a, c) == 0)
 				ids[n++ % 32] = a.watch_id;
+			if (mem >= 0)
+				close(mem);
 		} else if (what < 18) {
 			if (!n)
 				continue;

@@ -45,14 +45,14 @@ static const uint16_t kinds[VMON_A_MAX + 1] = {
 	[VMON_A_TASKS] = K_U32, [VMON_A_TASKS_OMITTED] = K_U32,
 	[VMON_A_PARTS_DROPPED] = K_U32, [VMON_A_CFG_MAX_TASKS] = K_U32,
 	[VMON_A_CFG_STACK_BYTES] = K_U32, [VMON_A_STAT_SNAPSHOTS] = K_U64,
-	[VMON_A_METRIC] = K_U8,
+	[VMON_A_METRIC] = K_U8, [VMON_A_MEM_FD] = K_U32,
 };
 
 /* What each request command takes (its policy's attributes). */
 static const uint16_t add_attrs[] = {
 	VMON_A_PID, VMON_A_ADDR, VMON_A_LEN, VMON_A_WATCH_FLAGS, VMON_A_OP,
 	VMON_A_THRESHOLD, VMON_A_INTERVAL_NS, VMON_A_COOLDOWN_NS, VMON_A_NAME,
-	VMON_A_SCOPE, VMON_A_METRIC,
+	VMON_A_SCOPE, VMON_A_METRIC, VMON_A_MEM_FD,
 };
 static const uint16_t del_attrs[] = { VMON_A_WATCH_ID, VMON_A_DEL_ALL, VMON_A_PID };
 static const uint16_t dump_attrs[] = { VMON_A_PID };
@@ -136,6 +136,11 @@ static uint64_t value_for(const struct gen *g, uint16_t type)
 			}
 		}
 		return rng_chance(2) ? 0xffffffff81000000ULL + rng_below(4096) : rng();
+	case VMON_A_MEM_FD:
+		/* Some target's /proc/PID/mem (maybe not the PID's), or any descriptor. */
+		if (p->n_pids && !rng_chance(4))
+			return (uint32_t)p->memfds[rng_below(p->n_pids)];
+		return rng_below(64);
 	case VMON_A_LEN:
 		return rng_chance(4) ? PICK(lens) : (uint64_t)1 << rng_below(4);
 	case VMON_A_OP:
@@ -233,10 +238,12 @@ static void gen_valid_add(struct gen *g)
 	static const uint16_t must[] = { VMON_A_PID, VMON_A_ADDR, VMON_A_LEN, VMON_A_OP,
 					 VMON_A_THRESHOLD };
 	uint64_t len = (uint64_t)1 << rng_below(4), v;
-	unsigned int i;
+	unsigned int i, k = g->p->n_pids ? rng_below(g->p->n_pids) : 0;
 
 	for (i = 0; i < sizeof(must) / 2; i++) {
 		v = must[i] == VMON_A_LEN ? len : value_for(g, must[i]);
+		if (must[i] == VMON_A_PID && g->p->n_pids)
+			v = (uint64_t)g->p->pids[k];
 		if (must[i] == VMON_A_ADDR && g->p->n_addrs)
 			v = g->p->addrs[rng_below(g->p->n_addrs)] + len * rng_below(4096 / len);
 		if (must[i] == VMON_A_OP)
@@ -247,6 +254,11 @@ static void gen_valid_add(struct gen *g)
 		g->eff->has[must[i]] = true;
 		g->eff->val[must[i]] = v;
 	}
+	/* The permission: the same target's /proc/PID/mem (-1 if it could not be opened). */
+	v = g->p->n_pids ? (uint32_t)g->p->memfds[k] : (uint32_t)-1;
+	put(g, VMON_A_MEM_FD, &v, 4);
+	g->eff->has[VMON_A_MEM_FD] = true;
+	g->eff->val[VMON_A_MEM_FD] = v;
 	if (rng_chance(2)) {
 		/* Not the 10 us floor: a few such watches take a debug kernel's CPU. */
 		v = 1000000ULL * (1 + rng_below(20));

@@ -5,6 +5,7 @@
  * reading until EAGAIN collects them (and drives a dump to its end).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -277,4 +278,12 @@ out_errno:
 out:
 	fz_close(&s);
 	return err;
+}
+
+int fz_open_mem(pid_t pid)
+{
+	char path[32];
+
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	return open(path, O_RDONLY | O_CLOEXEC);
 }

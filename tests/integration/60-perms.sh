@@ -33,6 +33,9 @@ test_nobody_watches_own_process() {
 	assert_eq "$RC" 0 "exit status (stderr: $ERR)"
 	assert_field "$(triggers <(printf '%s\n' "$OUT"))" value 151
 	assert_field "$(triggers <(printf '%s\n' "$OUT"))" pid "$T_PID"
+	# Kernel addresses are for CAP_SYS_ADMIN only, as in /proc/PID/stack.
+	assert_match "$OUT" '"flags":\[[^]]*"kstack_withheld"' "nobody's snapshot: kernel stack withheld"
+	assert_no_match "$OUT" '"kernel_stack":\[\{' "nobody's snapshot: kernel frames"
 }
 
 test_nobody_cannot_listen() {

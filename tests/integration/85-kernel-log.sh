@@ -1,11 +1,14 @@
-# The kernel log line per trigger, and the log_triggers parameter that turns it off.
+# The kernel log line per trigger, and the log_triggers parameter that turns it on.
 . "$REPO/tests/integration/targets.sh"
 
-# A trigger prints one "vmon: watch ID ..." line; log_triggers=0 silences the next ones.
+# Off by default (a watch's name is its creator's, maybe an unprivileged user's);
+# with log_triggers=Y a trigger prints one "vmon: watch ID ..." line, and N silences it.
 test_trigger_kernel_log_line() {
 	local param=/sys/module/vmon/parameters/log_triggers id before
 	[ -w "$param" ] || fail "$param is missing"
-	on_exit "echo Y > $param"
+	assert_eq "$(cat "$param")" N "log_triggers as loaded"
+	on_exit "echo N > $param"
+	echo Y >"$param"
 	# The line is rate-limited (printk's default: 10 per 5 s); earlier tests'
 	# triggers must not use up this test's share.
 	sleep 5.5

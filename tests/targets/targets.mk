@@ -1,7 +1,7 @@
 # Programs the integration tests run in the guest (see tests/targets/*.c).
 TEST_TARGETS := $(BUILD)/vmon-target $(BUILD)/vmon-demo $(BUILD)/vmon-multi \
 	$(BUILD)/vmon-libtest $(BUILD)/vmon-bulk $(BUILD)/vmon-rawnl \
-	$(BUILD)/vmon-losttest
+	$(BUILD)/vmon-losttest $(BUILD)/vmon-trust
 
 TARGET_CC = $(CC) $(WARNFLAGS) $(CFLAGS) $(CPPFLAGS)
 
@@ -19,6 +19,10 @@ $(BUILD)/vmon-libtest $(BUILD)/vmon-bulk $(BUILD)/vmon-losttest: $(BUILD)/%: tes
 # This one speaks generic netlink itself, past libvmon's own checks.
 $(BUILD)/vmon-rawnl: tests/targets/vmon-rawnl.c kmod/uapi/linux/vmon.h | $(BUILD)
 	$(TARGET_CC) $(NL_CFLAGS) -o $@ $< $(NL_LIBS)
+
+# Attacks on the trust model; no PIE, so its variables sit at one address in every copy.
+$(BUILD)/vmon-trust: tests/targets/vmon-trust.c kmod/uapi/linux/vmon.h | $(BUILD)
+	$(TARGET_CC) $(NL_CFLAGS) -fno-pie -no-pie -o $@ $< $(NL_LIBS)
 
 # Known call chains for unwinding (build/test-unwind, and the guest):
 # CFI only, frame pointers, a non-PIE executable, and C++ names.

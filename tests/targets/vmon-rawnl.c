@@ -1,5 +1,6 @@
 /* vmon-rawnl: malformed requests straight to the "vmon" genl family (no libvmon checks); all must be refused. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +24,9 @@ static volatile int64_t var;		/* a writable variable of our own */
 #define NO_ADDR		(1U << 1)
 #define NO_LEN		(1U << 2)
 #define NO_OP		(1U << 3)
+#define NO_MEMFD	(1U << 4)
+
+static int self_mem;			/* our /proc/self/mem: the permission */
 
 struct result {
 	int done;
@@ -105,6 +109,8 @@ static struct nl_msg *watch(unsigned int omit, uint8_t len, uint8_t op)
 		nla_put_u8(m, VMON_A_LEN, len);
 	if (!(omit & NO_OP))
 		nla_put_u8(m, VMON_A_OP, op);
+	if (!(omit & NO_MEMFD))
+		nla_put_s32(m, VMON_A_MEM_FD, self_mem);
 	nla_put_u64(m, VMON_A_THRESHOLD, 10);
 	return m;
 }
@@ -178,6 +184,12 @@ int main(void)
 		return 1;
 	}
 
+	self_mem = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+	if (self_mem < 0) {
+		perror("vmon-rawnl: /proc/self/mem");
+		return 1;
+	}
+
 	/* The control: a well-formed request is accepted (and deleted again). */
 	n++, good += check("valid request", watch(0, 4, VMON_OP_GT), 1, &id);
 	m = start(VMON_CMD_WATCH_DEL);
@@ -192,6 +204,34 @@ int main(void)
 	n++, good += check("no addr", watch(NO_ADDR, 4, VMON_OP_GT), 0, NULL);
 	n++, good += check("no len", watch(NO_LEN, 4, VMON_OP_GT), 0, NULL);
 	n++, good += check("no op", watch(NO_OP, 4, VMON_OP_GT), 0, NULL);
+
+	/* The permission is an open /proc/PID/mem of that very process, and nothing else. */
+	n++, good += check("no mem fd", watch(NO_MEMFD, 4, VMON_OP_GT), 0, NULL);
+	m = watch(NO_MEMFD, 4, VMON_OP_GT);
+	nla_put_s32(m, VMON_A_MEM_FD, 1000);
+	n++, good += check("mem fd not open", m, 0, NULL);
+	{
+		int environ_fd = open("/proc/self/environ", O_RDONLY | O_CLOEXEC);
+		int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+		/* procfs keeps the mm behind environ too, but opens it with a weaker check. */
+		m = watch(NO_MEMFD, 4, VMON_OP_GT);
+		nla_put_s32(m, VMON_A_MEM_FD, environ_fd);
+		n++, good += check("mem fd of /proc/self/environ", m, 0, NULL);
+		m = watch(NO_MEMFD, 4, VMON_OP_GT);
+		nla_put_s32(m, VMON_A_MEM_FD, null_fd);
+		n++, good += check("mem fd of /dev/null", m, 0, NULL);
+		close(environ_fd);
+		close(null_fd);
+	}
+	m = watch(NO_MEMFD | NO_PID, 4, VMON_OP_GT);
+	nla_put_u32(m, VMON_A_PID, 1);
+	nla_put_s32(m, VMON_A_MEM_FD, self_mem);
+	n++, good += check("mem fd of another process", m, 0, NULL);
+	m = watch(NO_MEMFD, 4, VMON_OP_GT);
+	nla_put_u32(m, VMON_A_MEM_FD, self_mem);
+	nla_put_u8(m, VMON_A_MEM_FD, 0);
+	n++, good += check("mem fd as a u8", m, 0, NULL);
 
 	m = watch(NO_PID, 4, VMON_OP_GT);
 	nla_put_u32(m, VMON_A_PID, 0);
@@ -243,6 +283,9 @@ int main(void)
 	n++, good += check("straddling a page", m, 0, NULL);
 
 	n++, good += check("delete without a target", start(VMON_CMD_WATCH_DEL), 0, NULL);
+	m = start(VMON_CMD_WATCH_DEL);
+	nla_put_u32(m, VMON_A_PID, 0);
+	n++, good += check("delete pid 0", m, 0, NULL);
 
 	/* Metric watches: no process memory, unsigned, never scope "process". */
 	m = metric(VMON_METRIC_LOADAVG1);

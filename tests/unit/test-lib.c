@@ -503,7 +503,7 @@ static void spec_refused(const char *name, const struct vmon_watch_spec *s,
 	/* Through the public call: refused before anything is sent. */
 	if (check(name, vmon_watch_add(h, s, NULL) == -EINVAL, "not -EINVAL"))
 		check_str(name, vmon_errmsg(h), want);
-	check(name, vmon__watch_add_msg(h, s, &m) == -EINVAL && !m, "built");
+	check(name, vmon__watch_add_msg(h, s, -1, &m) == -EINVAL && !m, "built");
 	vmon_close(h);
 }
 
@@ -518,7 +518,7 @@ static void test_watch_requests(void)
 	struct vmon *h = fake_handle();
 	struct nl_msg *m = NULL;
 
-	if (check("metric request built", vmon__watch_add_msg(h, &s, &m) == 0,
+	if (check("metric request built", vmon__watch_add_msg(h, &s, -1, &m) == 0,
 		  "%s", vmon_errmsg(h)) && parse_request("metric request", m, tb)) {
 		check("metric request: METRIC", tb[VMON_A_METRIC] &&
 		      nla_len(tb[VMON_A_METRIC]) == 1 &&
@@ -538,7 +538,7 @@ static void test_watch_requests(void)
 	s.metric = VMON_METRIC_NR_UNINTERRUPTIBLE;
 	s.scope = VMON_SCOPE_NONE;
 	s.name = "blocked";
-	if (check("metric request scope none", vmon__watch_add_msg(h, &s, &m) == 0,
+	if (check("metric request scope none", vmon__watch_add_msg(h, &s, -1, &m) == 0,
 		  "%s", vmon_errmsg(h)) && parse_request("metric request scope none", m, tb)) {
 		check_int("metric request scope none: metric",
 			  nla_get_u8(tb[VMON_A_METRIC]), VMON_METRIC_NR_UNINTERRUPTIBLE);
@@ -552,13 +552,15 @@ static void test_watch_requests(void)
 	nlmsg_free(m);
 	m = NULL;
 
-	if (check("memory request built", vmon__watch_add_msg(h, &mem, &m) == 0,
+	if (check("memory request built", vmon__watch_add_msg(h, &mem, 7, &m) == 0,
 		  "%s", vmon_errmsg(h)) && parse_request("memory request", m, tb)) {
 		check("memory request: no METRIC", !tb[VMON_A_METRIC], "sent");
 		check("memory request: PID, ADDR, LEN", tb[VMON_A_PID] &&
 		      nla_get_u32(tb[VMON_A_PID]) == 1234 && tb[VMON_A_ADDR] &&
 		      nla_get_u64(tb[VMON_A_ADDR]) == 0x601040 && tb[VMON_A_LEN] &&
 		      nla_get_u8(tb[VMON_A_LEN]) == 4, "missing or wrong");
+		check("memory request: MEM_FD", tb[VMON_A_MEM_FD] &&
+		      nla_get_s32(tb[VMON_A_MEM_FD]) == 7, "missing or wrong");
 		check("memory request: signed", tb[VMON_A_WATCH_FLAGS] &&
 		      nla_get_u32(tb[VMON_A_WATCH_FLAGS]) == VMON_WATCH_F_SIGNED,
 		      "not signed");

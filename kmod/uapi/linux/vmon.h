@@ -98,6 +98,7 @@ enum vmon_metric {
 #define VMON_TASK_F_KTHREAD	(1U << 0)	/* kernel thread: no user part */
 #define VMON_TASK_F_ONCPU	(1U << 1)	/* running elsewhere: user registers are stale */
 #define VMON_TASK_F_WATCHED	(1U << 2)	/* a thread of the watched process */
+#define VMON_TASK_F_KSTACK_WITHHELD (1U << 3)	/* kernel stack left out: creator not CAP_SYS_ADMIN */
 
 /*
  * VMON_A_TASK_REGS: the user registers saved at the task's last kernel
@@ -193,6 +194,13 @@ enum vmon_attr {
 	VMON_A_CFG_STACK_BYTES,	/* u32: user stack bytes per task */
 	VMON_A_STAT_SNAPSHOTS,	/* u64: snapshots captured */
 	VMON_A_METRIC,		/* u8: enum vmon_metric (WATCH_ADD, DUMP, EVENT, WATCH_GONE) */
+	/*
+	 * s32: WATCH_ADD of process memory: an open /proc/PID/mem descriptor
+	 * of the process PID names.  Opening it is the permission check (the
+	 * kernel's ptrace rule, LSMs and Yama included); the watch is bound to
+	 * the address space the descriptor was opened on.
+	 */
+	VMON_A_MEM_FD,
 
 	__VMON_A_MAX,
 };
