@@ -89,7 +89,8 @@ test_nobody_sees_and_removes_only_own() {
 
 	run as_nobody "$VMON" unwatch "$rootw"
 	assert_eq "$RC" 1 "vmon unwatch of root's watch as nobody (stderr: $ERR)"
-	[ -n "$ERR" ] || fail "vmon unwatch of root's watch as nobody: no message"
+	# Answered as if it did not exist: watch ids are not a probe of other users' watches.
+	assert_match "$ERR" "no watch with id $rootw\$" "vmon unwatch of root's watch as nobody"
 	run as_nobody "$VMON" unwatch --pid "$rootpid"
 	listed_id "$rootw" || fail "nobody's unwatch --pid removed root's watch $rootw"
 	run as_nobody "$VMON" unwatch --all

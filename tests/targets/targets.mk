@@ -17,11 +17,11 @@ $(BUILD)/vmon-libtest $(BUILD)/vmon-bulk $(BUILD)/vmon-losttest: $(BUILD)/%: tes
 	$(TARGET_CC) -o $@ $< $(BUILD)/libvmon.a $(LIBVMON_LIBS)
 
 # This one speaks generic netlink itself, past libvmon's own checks.
-$(BUILD)/vmon-rawnl: tests/targets/vmon-rawnl.c kmod/uapi/linux/vmon.h | $(BUILD)
+$(BUILD)/vmon-rawnl: tests/targets/vmon-rawnl.c tests/targets/nl-answer.h kmod/uapi/linux/vmon.h | $(BUILD)
 	$(TARGET_CC) $(NL_CFLAGS) -o $@ $< $(NL_LIBS)
 
 # Attacks on the trust model; no PIE, so its variables sit at one address in every copy.
-$(BUILD)/vmon-trust: tests/targets/vmon-trust.c kmod/uapi/linux/vmon.h | $(BUILD)
+$(BUILD)/vmon-trust: tests/targets/vmon-trust.c tests/targets/nl-answer.h kmod/uapi/linux/vmon.h | $(BUILD)
 	$(TARGET_CC) $(NL_CFLAGS) -fno-pie -no-pie -o $@ $< $(NL_LIBS)
 
 # Known call chains for unwinding (build/test-unwind, and the guest):

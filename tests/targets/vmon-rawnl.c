@@ -12,6 +12,7 @@
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <linux/vmon.h>
+#include "nl-answer.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -28,56 +29,13 @@ static volatile int64_t var;		/* a writable variable of our own */
 
 static int self_mem;			/* our /proc/self/mem: the permission */
 
-struct result {
-	int done;
-	int err;			/* 0 or -errno */
-	char msg[256];			/* the kernel's extack message */
-	uint32_t id;			/* WATCH_ADD reply */
-};
-
 static struct nl_sock *sk;
 static int family;
-
-static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
-{
-	const struct nlmsghdr *nlh = (const void *)((const char *)e - NLMSG_HDRLEN);
-	struct result *r = arg;
-	const struct nlattr *a;
-	int off, len;
-
-	(void)who;
-	r->done = 1;
-	r->err = e->error;
-	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
-		off = (int)sizeof(*e);
-		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-			off += (int)e->msg.nlmsg_len - NLMSG_HDRLEN;
-		len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - off;
-		a = nla_find((const struct nlattr *)((const char *)e + off), len,
-			     NLMSGERR_ATTR_MSG);
-		if (a)
-			snprintf(r->msg, sizeof(r->msg), "%.*s", nla_len(a),
-				 (const char *)nla_data(a));
-		a = nla_find((const struct nlattr *)((const char *)e + off), len,
-			     NLMSGERR_ATTR_MISS_TYPE);
-		if (a && !r->msg[0])
-			snprintf(r->msg, sizeof(r->msg), "missing attribute %u",
-				 nla_get_u32((struct nlattr *)a));
-	}
-	return NL_STOP;
-}
-
-static int on_ack(struct nl_msg *m, void *arg)
-{
-	(void)m;
-	((struct result *)arg)->done = 1;
-	return NL_STOP;
-}
 
 static int on_reply(struct nl_msg *m, void *arg)
 {
 	struct nlattr *tb[VMON_A_MAX + 1];
-	struct result *r = arg;
+	struct nl_answer *r = arg;
 
 	if (genlmsg_parse(nlmsg_hdr(m), 0, tb, VMON_A_MAX, NULL) == 0 && tb[VMON_A_WATCH_ID])
 		r->id = nla_get_u32(tb[VMON_A_WATCH_ID]);
@@ -138,12 +96,12 @@ static struct nl_msg *metric(uint8_t which)
 /* Sends m; 1 if the outcome is the one wanted, else 0.  Prints one line. */
 static int check(const char *name, struct nl_msg *m, int want_ok, uint32_t *id)
 {
-	struct result r = { 0 };
+	struct nl_answer r = { 0 };
 	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
 	int ret;
 
-	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &r);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &r);
+	nl_cb_err(cb, NL_CB_CUSTOM, nl_answer_error, &r);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, nl_answer_ack, &r);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_reply, &r);
 	ret = nl_send_auto(sk, m);
 	nlmsg_free(m);

@@ -37,6 +37,7 @@
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <linux/vmon.h>
+#include "nl-answer.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -51,41 +52,6 @@ static volatile int go;			/* clone-exec: the sibling may write */
 static struct nl_sock *sk;
 static int family;
 static int64_t cooldown_ns = -1;	/* WATCH_ADD's COOLDOWN_NS; -1: the default */
-
-struct answer {
-	int done, err;
-	uint32_t id;
-	char msg[256];
-};
-
-static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
-{
-	const struct nlmsghdr *nlh = (const void *)((const char *)e - NLMSG_HDRLEN);
-	struct answer *r = arg;
-	int off, len;
-	const struct nlattr *a;
-
-	(void)who;
-	r->done = 1;
-	r->err = e->error;
-	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
-		off = (int)sizeof(*e);
-		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-			off += (int)e->msg.nlmsg_len - NLMSG_HDRLEN;
-		len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - off;
-		a = nla_find((const struct nlattr *)((const char *)e + off), len, NLMSGERR_ATTR_MSG);
-		if (a)
-			snprintf(r->msg, sizeof(r->msg), "%.*s", nla_len(a), (const char *)nla_data(a));
-	}
-	return NL_STOP;
-}
-
-static int on_ack(struct nl_msg *m, void *arg)
-{
-	(void)m;
-	((struct answer *)arg)->done = 1;
-	return NL_STOP;
-}
 
 static int any_seq(struct nl_msg *m, void *arg)
 {
@@ -114,7 +80,7 @@ static int on_reply(struct nl_msg *m, void *arg)
 		stray_events++;
 	else if (gh->cmd == VMON_CMD_WATCH_ADD &&
 		 genlmsg_parse(nlmsg_hdr(m), 0, tb, VMON_A_MAX, NULL) == 0 && tb[VMON_A_WATCH_ID])
-		((struct answer *)arg)->id = nla_get_u32(tb[VMON_A_WATCH_ID]);
+		((struct nl_answer *)arg)->id = nla_get_u32(tb[VMON_A_WATCH_ID]);
 	return NL_OK;
 }
 
@@ -136,17 +102,39 @@ static void connect_vmon(void)
 	}
 }
 
-/* WATCH_ADD of len 4 at addr in pid, "> threshold" every ms; 0 or -errno. */
-static int watch_add(pid_t pid, const volatile void *addr, int memfd,
-		     uint64_t threshold, struct answer *r)
+/* A request of cmd, to be filled and handed to ask(). */
+static struct nl_msg *request(uint8_t cmd, struct nl_answer *r)
 {
 	struct nl_msg *m = nlmsg_alloc();
+
+	memset(r, 0, sizeof(*r));
+	genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0, cmd, VMON_GENL_VERSION);
+	return m;
+}
+
+/* Send m and read until its ACK or error; 0 or -errno. */
+static int ask(struct nl_msg *m, struct nl_answer *r)
+{
 	struct nl_cb *cb = new_cb();
 	int ret;
 
-	memset(r, 0, sizeof(*r));
-	genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0, VMON_CMD_WATCH_ADD,
-		    VMON_GENL_VERSION);
+	nl_cb_err(cb, NL_CB_CUSTOM, nl_answer_error, r);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, nl_answer_ack, r);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_reply, r);
+	ret = nl_send_auto(sk, m);
+	nlmsg_free(m);
+	while (ret >= 0 && !r->done)
+		ret = nl_recvmsgs(sk, cb);
+	nl_cb_put(cb);
+	return r->done ? r->err : -EIO;
+}
+
+/* WATCH_ADD of len 4 at addr in pid, "> threshold" every ms; 0 or -errno. */
+static int watch_add(pid_t pid, const volatile void *addr, int memfd,
+		     uint64_t threshold, struct nl_answer *r)
+{
+	struct nl_msg *m = request(VMON_CMD_WATCH_ADD, r);
+
 	nla_put_u32(m, VMON_A_PID, (uint32_t)pid);
 	nla_put_u64(m, VMON_A_ADDR, (uintptr_t)addr);
 	nla_put_u8(m, VMON_A_LEN, 4);
@@ -156,15 +144,15 @@ static int watch_add(pid_t pid, const volatile void *addr, int memfd,
 	nla_put_s32(m, VMON_A_MEM_FD, memfd);
 	if (cooldown_ns >= 0)
 		nla_put_u64(m, VMON_A_COOLDOWN_NS, (uint64_t)cooldown_ns);
-	nl_cb_err(cb, NL_CB_CUSTOM, on_error, r);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, r);
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_reply, r);
-	ret = nl_send_auto(sk, m);
-	nlmsg_free(m);
-	while (ret >= 0 && !r->done)
-		ret = nl_recvmsgs(sk, cb);
-	nl_cb_put(cb);
-	return r->done ? r->err : -EIO;
+	return ask(m, r);
+}
+
+static int watch_del(uint32_t id, struct nl_answer *r)
+{
+	struct nl_msg *m = request(VMON_CMD_WATCH_DEL, r);
+
+	nla_put_u32(m, VMON_A_WATCH_ID, id);
+	return ask(m, r);
 }
 
 /* What arrived on our socket: events with the secret, and snapshot parts of pid. */
@@ -262,7 +250,7 @@ static void reap(pid_t pid)
 static int exec_after_open(const char *suid)
 {
 	int go_fd, done_fd, memfd, err;
-	struct answer r;
+	struct nl_answer r;
 	char c;
 	pid_t pid = spawn_exec(suid, &go_fd, &done_fd);
 
@@ -285,7 +273,7 @@ static int exec_race(const char *suid, int rounds)
 {
 	struct seen s = { 0 };
 	int i, accepted = 0, refused = 0, go_fd, done_fd, memfd;
-	struct answer r;
+	struct nl_answer r;
 	pid_t pids[256];
 
 	if (rounds > 256)
@@ -332,7 +320,7 @@ static int clone_exec(const char *suid)
 	static char stack[256 * 1024] __attribute__((aligned(16)));
 	struct seen s = { 0 };
 	int sync_p[2], memfd, err;
-	struct answer r;
+	struct nl_answer r;
 	pid_t p, b = 0;
 	char c;
 
@@ -371,30 +359,10 @@ static int clone_exec(const char *suid)
 	return s.tasks_of_pid || s.processes_of_pid ? 1 : 0;
 }
 
-static int watch_del(uint32_t id, struct answer *r)
-{
-	struct nl_msg *m = nlmsg_alloc();
-	struct nl_cb *cb = new_cb();
-	int ret;
-
-	memset(r, 0, sizeof(*r));
-	genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0, VMON_CMD_WATCH_DEL,
-		    VMON_GENL_VERSION);
-	nla_put_u32(m, VMON_A_WATCH_ID, id);
-	nl_cb_err(cb, NL_CB_CUSTOM, on_error, r);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, r);
-	ret = nl_send_auto(sk, m);
-	nlmsg_free(m);
-	while (ret >= 0 && !r->done)
-		ret = nl_recvmsgs(sk, cb);
-	nl_cb_put(cb);
-	return r->done ? r->err : -EIO;
-}
-
 static int portid_reuse(void)
 {
 	struct seen s = { 0 };
-	struct answer r;
+	struct nl_answer r;
 	uint32_t port, mine;
 	int memfd, tries, one = 1;
 
