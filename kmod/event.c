@@ -33,8 +33,11 @@ void vmon_events_exit(void)
 	unregister_pernet_subsys(&vmon_net_ops);
 }
 
-/* The attributes that name a watch: in notifications and in DUMP. */
-int vmon_put_ident(struct sk_buff *skb, const struct vmon_watch *w)
+/*
+ * The attributes that name a watch: in notifications (pid: as its creator
+ * named it) and in DUMP (as the caller numbers it).
+ */
+int vmon_put_ident(struct sk_buff *skb, const struct vmon_watch *w, pid_t pid)
 {
 	if (nla_put_u32(skb, VMON_A_WATCH_ID, w->id) ||
 	    nla_put_string(skb, VMON_A_NAME, w->name))
@@ -42,7 +45,7 @@ int vmon_put_ident(struct sk_buff *skb, const struct vmon_watch *w)
 	if (w->metric) {
 		if (nla_put_u8(skb, VMON_A_METRIC, w->metric))
 			return -EMSGSIZE;
-	} else if (nla_put_u32(skb, VMON_A_PID, w->pid_nr) ||
+	} else if (nla_put_u32(skb, VMON_A_PID, pid) ||
 		   nla_put_u64_64bit(skb, VMON_A_ADDR, w->addr, VMON_A_PAD) ||
 		   nla_put_u8(skb, VMON_A_LEN, w->len)) {
 		return -EMSGSIZE;
@@ -57,7 +60,7 @@ int vmon_put_ident(struct sk_buff *skb, const struct vmon_watch *w)
 static bool vmon_mcast_listeners(const struct vmon_watch *w)
 {
 #ifdef VMON_MCAST_RESTRICTED
-	return genl_has_listeners(&vmon_family, w->net, 0);
+	return vmon_ns_multicast(w) && genl_has_listeners(&vmon_family, w->net, 0);
 #else
 	return false;	/* an unrestricted group would leak to any user */
 #endif
@@ -160,7 +163,7 @@ static struct sk_buff *vmon_event_start(struct vmon_watch *w, u8 cmd,
 	if (!skb)
 		goto nomem;
 	*hdr = genlmsg_put(skb, 0, 0, &vmon_family, 0, cmd);
-	if (!*hdr || vmon_put_ident(skb, w)) {
+	if (!*hdr || vmon_put_ident(skb, w, w->pid_nr)) {
 		nlmsg_free(skb);
 		goto nomem;
 	}

@@ -17,10 +17,13 @@ static kuid_t vmon_caller_uid(const struct sk_buff *skb)
 	return vmon_sock_uid(NETLINK_CB(skb).sk);
 }
 
-/* Listing and deleting: your own user's watches, or any with CAP_SYS_ADMIN. */
+/*
+ * Listing and deleting: your own user's watches made in your pid namespace
+ * or below it, or any with CAP_SYS_ADMIN (ns.c).
+ */
 bool vmon_may_manage(const struct sk_buff *skb, const struct vmon_watch *w)
 {
-	return uid_eq(w->uid, vmon_caller_uid(skb)) || vmon_caller_admin(skb);
+	return vmon_ns_visible(w, vmon_caller_uid(skb), vmon_caller_admin(skb));
 }
 
 static const struct nla_policy vmon_watch_add_policy[VMON_A_MAX + 1] = {
@@ -124,7 +127,7 @@ static int vmon_watch_del_doit(struct sk_buff *skb, struct genl_info *info)
 		}
 	} else {
 		xa_for_each(&vmon_watch_ids, id, w) {
-			if (pid && w->pid_nr != pid)
+			if (pid && !vmon_ns_pid_is(w, pid))
 				continue;
 			if (!vmon_may_manage(skb, w))
 				continue;
@@ -150,7 +153,7 @@ static int vmon_put_watch(struct sk_buff *skb, struct netlink_callback *cb,
 	if (!hdr)
 		return -EMSGSIZE;
 	genl_dump_check_consistent(cb, hdr);
-	if (vmon_put_ident(skb, w) ||
+	if (vmon_put_ident(skb, w, vmon_ns_watch_pid(w)) ||
 	    nla_put_u64_64bit(skb, VMON_A_INTERVAL_NS, w->interval_ns, VMON_A_PAD) ||
 	    nla_put_u64_64bit(skb, VMON_A_COOLDOWN_NS, w->cooldown_ns, VMON_A_PAD) ||
 	    nla_put_u64_64bit(skb, VMON_A_HITS, READ_ONCE(w->hits), VMON_A_PAD) ||
@@ -175,7 +178,7 @@ static int vmon_dump_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	mutex_lock(&vmon_lock);
 	cb->seq = vmon_generation;
 	xa_for_each_start(&vmon_watch_ids, id, w, cb->args[0]) {
-		if ((pid && w->pid_nr != pid) || !vmon_may_manage(cb->skb, w))
+		if ((pid && !vmon_ns_pid_is(w, pid)) || !vmon_may_manage(cb->skb, w))
 			continue;
 		if (vmon_put_watch(skb, cb, w))
 			break;
@@ -297,7 +300,7 @@ static int vmon_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 static int vmon_put_group(struct sk_buff *skb, struct netlink_callback *cb,
-			  const struct vmon_group *g)
+			  const struct vmon_group *g, u32 nr)
 {
 	void *hdr;
 
@@ -307,7 +310,7 @@ static int vmon_put_group(struct sk_buff *skb, struct netlink_callback *cb,
 		return -EMSGSIZE;
 	genl_dump_check_consistent(cb, hdr);
 	if (nla_put_u64_64bit(skb, VMON_A_INTERVAL_NS, g->interval_ns, VMON_A_PAD) ||
-	    nla_put_u32(skb, VMON_A_STAT_WATCHES, g->nr) ||
+	    nla_put_u32(skb, VMON_A_STAT_WATCHES, nr) ||
 	    nla_put_u64_64bit(skb, VMON_A_STAT_FIRES, READ_ONCE(g->fires), VMON_A_PAD) ||
 	    nla_put_u64_64bit(skb, VMON_A_STAT_CHECKS, READ_ONCE(g->checks), VMON_A_PAD) ||
 	    nla_put_u64_64bit(skb, VMON_A_STAT_NS_TOTAL, READ_ONCE(g->ns_total), VMON_A_PAD) ||
@@ -326,18 +329,40 @@ static int vmon_put_group(struct sk_buff *skb, struct netlink_callback *cb,
 	return 0;
 }
 
-/* cb->args[0]: groups already sent, in list order. */
+/* The caller's watches in g: all of them with CAP_SYS_ADMIN. */
+static u32 vmon_group_visible(const struct sk_buff *skb, const struct vmon_group *g)
+{
+	struct vmon_watch *w;
+	unsigned long id;
+	u32 n = 0;
+
+	if (vmon_caller_admin(skb))
+		return g->nr;
+	xa_for_each(&vmon_watch_ids, id, w)
+		n += w->group == g && vmon_may_manage(skb, w);
+	return n;
+}
+
+/*
+ * cb->args[0]: groups already visited, in list order.  A caller without
+ * CAP_SYS_ADMIN sees the groups its own watches are in, with their count;
+ * the timer's figures are the group's, shared by whoever watches at that
+ * interval.
+ */
 static int vmon_stats_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	bool admin = vmon_caller_admin(cb->skb);
 	struct vmon_group *g;
 	long i = 0;
+	u32 nr;
 
 	mutex_lock(&vmon_lock);
 	cb->seq = vmon_generation;
 	list_for_each_entry(g, &vmon_groups, node) {
 		if (i++ < cb->args[0])
 			continue;
-		if (vmon_put_group(skb, cb, g))
+		nr = vmon_group_visible(cb->skb, g);
+		if ((nr || admin) && vmon_put_group(skb, cb, g, nr))
 			break;
 		cb->args[0]++;
 	}

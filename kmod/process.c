@@ -98,30 +98,37 @@ static int vmon_cmdline(struct task_struct *t, char *buf, int len)
 	return max(n, 0);
 }
 
-static int vmon_put_ancestor(struct sk_buff *skb, struct task_struct *t,
-			     char *buf, int cmdlen)
+static int vmon_put_ancestor(struct sk_buff *skb, const struct vmon_watch *w,
+			     struct task_struct *t, char *buf, int cmdlen)
 {
 	char comm[TASK_COMM_LEN];
 
 	get_task_comm(comm, t);
-	if (nla_put_u32(skb, VMON_A_PID, task_tgid_nr(t)) ||
+	if (nla_put_u32(skb, VMON_A_PID, vmon_ns_tgid(w, t)) ||
 	    nla_put_string(skb, VMON_A_COMM, comm) ||
 	    nla_put(skb, VMON_A_CMDLINE, cmdlen, buf))
 		return -EMSGSIZE;
 	return 0;
 }
 
-/* The process and its parents up to pid 1, each with a reference. */
-static unsigned int vmon_chain(struct task_struct *leader,
-			       struct task_struct **v)
+/*
+ * The process and its parents up to the creator's pid 1 (the init of its pid
+ * namespace), each with a reference; nothing the creator cannot number.
+ */
+static unsigned int vmon_chain(const struct vmon_watch *w,
+			       struct task_struct *leader, struct task_struct **v)
 {
 	struct task_struct *t = leader;
 	unsigned int n = 0;
+	pid_t nr;
 
 	rcu_read_lock();
 	while (n < VMON_CHAIN_MAX && pid_alive(t)) {
+		nr = vmon_ns_tgid(w, t);
+		if (!nr)
+			break;
 		v[n++] = get_task_struct(t->group_leader);
-		if (task_tgid_nr(t) <= 1)
+		if (nr == 1)
 			break;
 		t = rcu_dereference(t->real_parent);
 	}
@@ -133,17 +140,17 @@ static void vmon_proc_chain(struct vmon_proc_msg *m, struct task_struct *leader)
 {
 	struct task_struct *v[VMON_CHAIN_MAX];
 	char *buf = m->c->buf + m->c->buf_len;	/* the scratch */
-	unsigned int i, n = vmon_chain(leader, v);
+	unsigned int i, n = vmon_chain(m->c->w, leader, v);
 	int len, err;
 
 	BUILD_BUG_ON(VMON_SNAP_SCRATCH < VMON_CMDLINE_MAX);
 	for (i = 0; i < n; i++) {
 		len = vmon_cmdline(v[i], buf, VMON_CMDLINE_MAX);
 		if (vmon_proc_nest(m, VMON_A_ANCESTOR)) {
-			err = vmon_put_ancestor(m->skb, v[i], buf, len);
+			err = vmon_put_ancestor(m->skb, m->c->w, v[i], buf, len);
 			vmon_proc_nest_end(m, err, false);
 			if (err && vmon_proc_nest(m, VMON_A_ANCESTOR))
-				vmon_proc_nest_end(m, vmon_put_ancestor(m->skb, v[i], buf, len),
+				vmon_proc_nest_end(m, vmon_put_ancestor(m->skb, m->c->w, v[i], buf, len),
 						   true);
 		}
 		put_task_struct(v[i]);
@@ -222,7 +229,7 @@ static void vmon_proc_maps(struct vmon_proc_msg *m, struct mm_struct *mm)
 void vmon_snap_process(struct vmon_snap_ctx *c, struct task_struct *task,
 		       struct mm_struct *mm)
 {
-	struct vmon_proc_msg m = { .c = c, .pid = task_tgid_nr(task) };
+	struct vmon_proc_msg m = { .c = c, .pid = vmon_ns_tgid(c->w, task) };
 	struct mm_struct *own = NULL;
 
 	if (vmon_proc_begin(&m)) {

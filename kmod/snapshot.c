@@ -7,7 +7,6 @@
  * stack buffer and the tasks' references, whatever the scope.
  */
 #include <linux/cgroup.h>
-#include <linux/kernfs.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
@@ -82,19 +81,6 @@ static unsigned int vmon_snap_select(struct vmon_watch *w, struct mm_struct *mm,
 	return n;
 }
 
-static void vmon_task_cgroup(struct task_struct *t, char *buf, size_t len)
-{
-	struct cgroup *cgrp;
-
-	buf[0] = '\0';
-	/* The cgroup (and its kernfs node) stays valid under RCU. */
-	rcu_read_lock();
-	cgrp = task_dfl_cgroup(t);
-	if (cgrp && cgrp->kn)
-		kernfs_path(cgrp->kn, buf, len);
-	rcu_read_unlock();
-}
-
 static void vmon_task_regs(struct task_struct *t, u64 *r)
 {
 	const struct pt_regs *regs = task_pt_regs(t);
@@ -118,8 +104,9 @@ static void vmon_task_regs(struct task_struct *t, u64 *r)
 	r[VMON_REG_IP] = regs->ip;
 }
 
-static int vmon_put_task_ident(struct sk_buff *skb, struct task_struct *t,
-			       u32 flags, bool kstack, char *scratch, size_t len)
+static int vmon_put_task_ident(struct sk_buff *skb, const struct vmon_watch *w,
+			       struct task_struct *t, u32 flags, char *scratch,
+			       size_t len)
 {
 	unsigned long ks[VMON_KSTACK_MAX];
 	char comm[TASK_COMM_LEN];
@@ -127,14 +114,14 @@ static int vmon_put_task_ident(struct sk_buff *skb, struct task_struct *t,
 	u8 state = task_index_to_char(task_state_index(t));
 
 	/* Kernel addresses only for whom /proc/PID/stack would show them. */
-	if (kstack)
+	if (w->privileged)
 		n = vmon_kstack_save(t, ks, ARRAY_SIZE(ks));
 	else
 		flags |= VMON_TASK_F_KSTACK_WITHHELD;
 	get_task_comm(comm, t);
-	vmon_task_cgroup(t, scratch, len);
-	if (nla_put_u32(skb, VMON_A_PID, task_tgid_nr(t)) ||
-	    nla_put_u32(skb, VMON_A_TID, task_pid_nr(t)) ||
+	vmon_ns_cgroup(w, t, scratch, len);
+	if (nla_put_u32(skb, VMON_A_PID, vmon_ns_tgid(w, t)) ||
+	    nla_put_u32(skb, VMON_A_TID, vmon_ns_tid(w, t)) ||
 	    nla_put_string(skb, VMON_A_COMM, comm) ||
 	    nla_put_u8(skb, VMON_A_TASK_STATE, state) ||
 	    nla_put_u32(skb, VMON_A_TASK_CPU, task_cpu(t)) ||
@@ -207,7 +194,7 @@ static void vmon_snap_stack_rest(struct vmon_snap_ctx *c, struct task_struct *t,
 			c->dropped++;
 			return;
 		}
-		if (nla_put_u32(skb, VMON_A_TID, task_pid_nr(t)) ||
+		if (nla_put_u32(skb, VMON_A_TID, vmon_ns_tid(c->w, t)) ||
 		    nla_put_u64_64bit(skb, VMON_A_STACK_ADDR, sp + off, VMON_A_PAD) ||
 		    nla_put(skb, VMON_A_STACK_DATA, n, c->buf + off)) {
 			nlmsg_free(skb);
@@ -245,8 +232,8 @@ static void vmon_snap_task(struct vmon_snap_ctx *c, struct task_struct *t,
 	if (!skb)
 		goto drop;
 	/* The cgroup path goes through the stack buffer's tail as scratch. */
-	if (vmon_put_task_ident(skb, t, flags, c->w->privileged,
-				c->buf + c->buf_len, VMON_SNAP_SCRATCH))
+	if (vmon_put_task_ident(skb, c->w, t, flags, c->buf + c->buf_len,
+				VMON_SNAP_SCRATCH))
 		goto drop_skb;
 	if (mm &&
 	    (nla_put(skb, VMON_A_TASK_REGS, sizeof(regs), regs) ||

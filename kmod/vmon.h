@@ -66,6 +66,8 @@ struct vmon_watch {
 	bool privileged;		/* creator had CAP_SYS_ADMIN: kernel stacks */
 	struct file *mem_file;		/* creator's /proc/PID/mem: its credentials */
 	struct path root;		/* creator's root directory, for paths */
+	struct pid_namespace *pid_ns;	/* creator's: the numbers its messages carry */
+	struct cgroup_namespace *cgroup_ns;	/* creator's: cgroup paths */
 	struct net *net;		/* creator's netns (reference) */
 	u32 owner_portid;		/* 0 when detached */
 	struct sock *owner_sk;		/* reference; unicasts only while it is alive */
@@ -154,6 +156,18 @@ int vmon_access_take(struct genl_info *info, pid_t nr, struct vmon_access *a);
 bool vmon_access_recheck(struct file *file, struct task_struct *t,
 			 struct mm_struct *mm);
 
+/* ns.c */
+void vmon_ns_capture(struct vmon_watch *w);
+void vmon_ns_release(struct vmon_watch *w);
+bool vmon_ns_visible(const struct vmon_watch *w, kuid_t uid, bool admin);
+pid_t vmon_ns_watch_pid(const struct vmon_watch *w);
+bool vmon_ns_pid_is(const struct vmon_watch *w, pid_t nr);
+pid_t vmon_ns_tgid(const struct vmon_watch *w, struct task_struct *t);
+pid_t vmon_ns_tid(const struct vmon_watch *w, struct task_struct *t);
+void vmon_ns_cgroup(const struct vmon_watch *w, struct task_struct *t,
+		    char *buf, size_t len);
+bool vmon_ns_multicast(const struct vmon_watch *w);
+
 /* ksyms.c: unexported kernel functions, never on a kernel built with IBT */
 void vmon_ksyms_init(void);
 unsigned long vmon_ksym(const char *name);
@@ -201,7 +215,7 @@ void vmon_watch_trigger_work(struct work_struct *work);
 
 /* event.c */
 extern struct genl_family vmon_family;
-int vmon_put_ident(struct sk_buff *skb, const struct vmon_watch *w);
+int vmon_put_ident(struct sk_buff *skb, const struct vmon_watch *w, pid_t pid);
 u64 vmon_event_send_trigger(struct vmon_watch *w,
 			    const struct vmon_trigger_snap *snap);
 struct sk_buff *vmon_part_start(struct vmon_watch *w, u8 cmd, u64 trigger_seq,

@@ -210,6 +210,7 @@ static void vmon_watch_free(struct vmon_watch *w)
 	if (w->target)
 		mmu_notifier_put(&w->target->mn);
 	put_pid(w->pid);
+	vmon_ns_release(w);
 	if (w->mem_file)
 		fput(w->mem_file);
 	if (w->owner_sk)
@@ -243,6 +244,7 @@ static struct vmon_watch *vmon_watch_alloc(struct genl_info *info,
 	w->uid = uid;
 	w->net = get_net(genl_info_net(info));
 	get_fs_root(current->fs, &w->root);
+	vmon_ns_capture(w);
 	w->stale = !r->metric;	/* memory: until linked to its target */
 	raw_spin_lock_init(&w->snap_lock);
 	INIT_WORK(&w->trigger_work, vmon_watch_trigger_work);

@@ -22,7 +22,7 @@ $(BUILD)/vmon-rawnl: tests/targets/vmon-rawnl.c tests/targets/nl-answer.h kmod/u
 
 # Attacks on the trust model; no PIE, so its variables sit at one address in every copy.
 $(BUILD)/vmon-trust: tests/targets/vmon-trust.c tests/targets/nl-answer.h kmod/uapi/linux/vmon.h | $(BUILD)
-	$(TARGET_CC) $(NL_CFLAGS) -fno-pie -no-pie -o $@ $< $(NL_LIBS)
+	$(TARGET_CC) $(NL_CFLAGS) -fno-pie -no-pie -pthread -o $@ $< $(NL_LIBS)
 
 # Known call chains for unwinding (build/test-unwind, and the guest):
 # CFI only, frame pointers, a non-PIE executable, and C++ names.

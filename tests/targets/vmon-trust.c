@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -69,14 +70,14 @@ static struct nl_cb *new_cb(void)
 	return cb;
 }
 
-static int stray_events;		/* EVENTs that arrived while a request waited */
+static int stray_events;		/* notifications that arrived while a request waited */
 
 static int on_reply(struct nl_msg *m, void *arg)
 {
 	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(m));
 	struct nlattr *tb[VMON_A_MAX + 1];
 
-	if (gh->cmd == VMON_CMD_EVENT)
+	if (gh->cmd >= VMON_CMD_EVENT)
 		stray_events++;
 	else if (gh->cmd == VMON_CMD_WATCH_ADD &&
 		 genlmsg_parse(nlmsg_hdr(m), 0, tb, VMON_A_MAX, NULL) == 0 && tb[VMON_A_WATCH_ID])
@@ -159,6 +160,7 @@ static int watch_del(uint32_t id, struct nl_answer *r)
 struct seen {
 	pid_t pid;
 	int events, secret_events, tasks_of_pid, processes_of_pid, snap_ends;
+	int notes;			/* every notification: events and snapshot parts */
 };
 
 static int on_note(struct nl_msg *m, void *arg)
@@ -171,6 +173,7 @@ static int on_note(struct nl_msg *m, void *arg)
 	if (genlmsg_parse(nlmsg_hdr(m), 0, tb, VMON_A_MAX, NULL))
 		return NL_OK;
 	pid = tb[VMON_A_PID] ? (pid_t)nla_get_u32(tb[VMON_A_PID]) : 0;
+	s->notes += gh->cmd >= VMON_CMD_EVENT;
 	switch (gh->cmd) {
 	case VMON_CMD_EVENT:
 		s->events++;
@@ -359,28 +362,19 @@ static int clone_exec(const char *suid)
 	return s.tasks_of_pid || s.processes_of_pid ? 1 : 0;
 }
 
-static int portid_reuse(void)
+static void *idle_thread(void *arg)
 {
-	struct seen s = { 0 };
-	struct nl_answer r;
-	uint32_t port, mine;
-	int memfd, tries, one = 1;
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
 
-	memfd = open_mem(getpid());
-	shared_var = 1;
-	cooldown_ns = 1000000;
-	/* Fires every millisecond: the old owner's events never stop coming. */
-	if (watch_add(getpid(), &shared_var, memfd, 0, &r)) {
-		printf("portid-reuse: cannot add the first watch: %s\n", r.msg);
-		return 2;
-	}
-	listen_for(&s, 500, 0);
-	if (!s.events) {
-		printf("portid-reuse: the first watch never fired\n");
-		return 2;
-	}
-	port = nl_socket_get_local_port(sk);
-	nl_socket_free(sk);
+/* Reconnect to the port id of the socket just closed, as soon as it is free. */
+static int rebind(uint32_t port)
+{
+	int tries, one = 1;
+
 	for (tries = 0; tries < 100000; tries++) {
 		sk = nl_socket_alloc();
 		nl_socket_set_local_port(sk, port);
@@ -389,28 +383,70 @@ static int portid_reuse(void)
 		nl_socket_free(sk);
 		sk = NULL;
 	}
-	if (!sk) {
-		printf("portid-reuse: port id %u never came free\n", port);
-		return 2;
-	}
+	if (!sk)
+		return -1;
 	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	nl_socket_disable_seq_check(sk);
-	stray_events = 0;
-	/* A watch of the new socket's own, quiet (threshold above the value). */
-	if (watch_add(getpid(), &shared_var, memfd, 1000, &r)) {
-		printf("portid-reuse: the new socket cannot add a watch: %s\n", r.msg);
-		return 2;
+	return tries;
+}
+
+/*
+ * Rounds of: a watch on our own variable that fires every millisecond, each
+ * trigger a snapshot of our 48 threads (so one is usually being sent), then
+ * its socket closed and the port id bound again at once.  The new socket
+ * must hear nothing of the old watch, and its own watch must outlive the
+ * old owner's teardown.
+ */
+static int portid_reuse(void)
+{
+	struct seen s = { 0 };
+	struct nl_answer r;
+	int memfd, round, tries, heard = 0, gone = 0;
+	uint32_t port, mine = 0;
+	pthread_t t;
+
+	for (int i = 0; i < 48; i++)
+		pthread_create(&t, NULL, idle_thread, NULL);
+	memfd = open_mem(getpid());
+	shared_var = 1;
+	for (round = 0; round < 5; round++) {
+		cooldown_ns = 1000000;
+		if (watch_add(getpid(), &shared_var, memfd, 0, &r)) {
+			printf("portid-reuse: cannot add the firing watch: %s\n", r.msg);
+			return 2;
+		}
+		memset(&s, 0, sizeof(s));
+		listen_for(&s, 300, 0);
+		if (!s.events) {
+			printf("portid-reuse: the firing watch never fired\n");
+			return 2;
+		}
+		port = nl_socket_get_local_port(sk);
+		nl_socket_free(sk);
+		tries = rebind(port);
+		if (tries < 0) {
+			printf("portid-reuse: port id %u never came free\n", port);
+			return 2;
+		}
+		stray_events = 0;
+		cooldown_ns = -1;
+		/* A quiet watch of the new socket's own (threshold above the value). */
+		if (watch_add(getpid(), &shared_var, memfd, 1000, &r)) {
+			printf("portid-reuse: the new socket cannot add a watch: %s\n", r.msg);
+			return 2;
+		}
+		mine = r.id;
+		memset(&s, 0, sizeof(s));
+		listen_for(&s, 1500, 0);
+		heard += s.notes + stray_events;
+		gone += watch_del(mine, &r) != 0;
+		printf("portid-reuse: round %d: port id %u rebound after %d tries; notifications heard: %d; "
+		       "own watch %u: %s\n", round, port, tries, s.notes + stray_events, mine,
+		       r.err ? r.msg : "alive");
 	}
-	mine = r.id;
-	memset(&s, 0, sizeof(s));
-	listen_for(&s, 2000, 0);
-	s.events += stray_events;
-	printf("portid-reuse: port id %u rebound after %d tries; events received by the new socket: %d\n",
-	       port, tries, s.events);
-	watch_del(mine, &r);
-	printf("portid-reuse: the new socket's watch %u after the old owner went: %s\n", mine,
-	       r.err ? r.msg : "alive");
-	return s.events || r.err ? 1 : 0;
+	printf("portid-reuse: notifications of the old owner's watch heard by the new socket: %d; "
+	       "new watches torn down with the old owner: %d\n", heard, gone);
+	return heard || gone ? 1 : 0;
 }
 
 int main(int argc, char **argv)
