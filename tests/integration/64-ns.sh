@@ -64,8 +64,13 @@ test_container_numbers() {
 	assert_eq "$RC" 0 "a detached watch from the container: $ERR"
 	on_exit "'$VMON' unwatch $OUT"
 	assert_field "$(list_line "$OUT")" pid "$host"
-	run nsenter -t "$host" -p -m -r -w -- "$VMON" list --json
+	run "$VMON" list --json --pid "$host"
+	assert_field "$OUT" pid "$host"
+	# By pid, each side names the process with its own number.
+	run nsenter -t "$host" -p -m -r -w -- "$VMON" list --json --pid 1
 	assert_field "$OUT" pid 1
+	run "$VMON" list --json --pid 1
+	assert_no_match "$OUT" '"pid"[[:space:]]*:[[:space:]]*1[,}]' "the host's list --pid 1 (its own init)"
 
 	if have_events_group; then
 		sleep 1
