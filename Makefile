@@ -63,9 +63,10 @@ check-fresh: deps
 
 # A million fuzzer messages on the debug kernel (tests/fuzz, tests/integration/95-fuzz.sh).
 FUZZ_MESSAGES ?= 1000000
+FUZZ_KERNEL ?= debug
 fuzz: deps
 	$(MAKE) all tests-build
-	VMON_KVERS=debug VMON_TESTS='^95-fuzz:test_fuzz$$' VMON_FUZZ_MESSAGES=$(FUZZ_MESSAGES) \
+	VMON_KVERS=$(FUZZ_KERNEL) VMON_TESTS='^95-fuzz:test_fuzz$$' VMON_FUZZ_MESSAGES=$(FUZZ_MESSAGES) \
 		VMON_FUZZ_SECONDS=14400 VMON_VM_TIMEOUT=15000 tests/run --vm
 
 # Build and guest suite on 5.10, 6.1, 6.1-rt, 6.12 and the newest kernel (7.x).
