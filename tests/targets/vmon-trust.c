@@ -127,6 +127,8 @@ static int ask(struct nl_msg *m, struct nl_answer *r)
 	while (ret >= 0 && !r->done)
 		ret = nl_recvmsgs(sk, cb);
 	nl_cb_put(cb);
+	if (!r->done)
+		snprintf(r->msg, sizeof(r->msg), "no answer: libnl: %s", nl_geterror(ret));
 	return r->done ? r->err : -EIO;
 }
 
@@ -401,20 +403,27 @@ static int portid_reuse(void)
 {
 	struct seen s = { 0 };
 	struct nl_answer r;
-	int memfd, round, tries, heard = 0, gone = 0;
+	int memfd, round, tries, heard = 0, gone = 0, err;
 	uint32_t port, mine = 0;
 	pthread_t t;
 
 	for (int i = 0; i < 48; i++)
 		pthread_create(&t, NULL, idle_thread, NULL);
 	memfd = open_mem(getpid());
-	shared_var = 1;
 	for (round = 0; round < 5; round++) {
+		/*
+		 * It fires once it is added, not before: a burst of snapshot parts ahead
+		 * of the reply would overflow the socket, and the ACK with it.
+		 */
+		shared_var = 0;
 		cooldown_ns = 1000000;
-		if (watch_add(getpid(), &shared_var, memfd, 0, &r)) {
-			printf("portid-reuse: cannot add the firing watch: %s\n", r.msg);
+		err = watch_add(getpid(), &shared_var, memfd, 0, &r);
+		if (err) {
+			printf("portid-reuse: round %d: cannot add the firing watch: %s (%s)\n",
+			       round, r.msg, strerror(-err));
 			return 2;
 		}
+		shared_var = 1;
 		memset(&s, 0, sizeof(s));
 		listen_for(&s, 300, 0);
 		if (!s.events) {
@@ -431,8 +440,10 @@ static int portid_reuse(void)
 		stray_events = 0;
 		cooldown_ns = -1;
 		/* A quiet watch of the new socket's own (threshold above the value). */
-		if (watch_add(getpid(), &shared_var, memfd, 1000, &r)) {
-			printf("portid-reuse: the new socket cannot add a watch: %s\n", r.msg);
+		err = watch_add(getpid(), &shared_var, memfd, 1000, &r);
+		if (err) {
+			printf("portid-reuse: the new socket cannot add a watch: %s (%s)\n", r.msg,
+			       strerror(-err));
 			return 2;
 		}
 		mine = r.id;
