@@ -57,7 +57,7 @@ pid_t vmon_ns_watch_pid(const struct vmon_watch *w)
 	return w->pid ? pid_nr_ns(w->pid, task_active_pid_ns(current)) : 0;
 }
 
-/* The struct pid that nr names in the current task's namespace, or NULL. */
+/* Does nr, in the current task's pid namespace, name the watch's process? */
 bool vmon_ns_pid_is(const struct vmon_watch *w, pid_t nr)
 {
 	bool same;
