@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* vmon stats: the module's per-interval statistics, as a table or JSON lines. */
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -16,6 +17,20 @@ static const struct option opts[] = {
 static int collect(const struct vmon_group_stats *s, void *arg)
 {
 	return rows_push(arg, s, sizeof(*s));
+}
+
+/* The module's polling estimate against its budget (text output only). */
+static void print_estimate(struct vmon *h)
+{
+	struct vmon_limits lim;
+	char d[FMT_DUR_MAX];
+
+	if (vmon_limits_get(h, &lim) < 0)
+		return;
+	printf("polling: %" PRIu32 ".%" PRIu32 "%% of one CPU (max_cpu %" PRIu32
+	       ".%" PRIu32 "%%), %s per check; your uid: %" PRIu32 " watches\n",
+	       lim.cpu / 10, lim.cpu % 10, lim.max_cpu / 10, lim.max_cpu % 10,
+	       fmt_duration(d, lim.check_ns), lim.user_watches);
 }
 
 int cmd_stats(int argc, char **argv)
@@ -56,8 +71,10 @@ int cmd_stats(int argc, char **argv)
 	} else if (json) {
 		for (i = 0; i < st.n; i++)
 			fmt_stats_json(stdout, &s[i]);
-	} else if (st.n) {
-		fmt_stats_table(stdout, s, st.n);
+	} else {
+		print_estimate(h);
+		if (st.n)
+			fmt_stats_table(stdout, s, st.n);
 	}
 	free(st.v);
 	vmon_close(h);

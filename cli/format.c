@@ -480,15 +480,17 @@ void fmt_stats_json(FILE *f, const struct vmon_group_stats *s)
 		",\"fires\":%" PRIu64 ",\"checks\":%" PRIu64
 		",\"ns_total\":%" PRIu64 ",\"ns_max\":%" PRIu64
 		",\"triggers\":%" PRIu64 ",\"events_sent\":%" PRIu64
-		",\"events_dropped\":%" PRIu64 ",\"snapshots\":%" PRIu64 "}\n",
+		",\"events_dropped\":%" PRIu64 ",\"snapshots\":%" PRIu64
+		",\"late\":%" PRIu64 ",\"skipped\":%" PRIu64
+		",\"backoff\":%" PRIu32 "}\n",
 		s->interval_ns, s->watches, s->fires, s->checks, s->ns_total,
 		s->ns_max, s->triggers, s->events_sent, s->events_dropped,
-		s->snapshots);
+		s->snapshots, s->late, s->skipped, s->backoff);
 }
 
 static const char *const stats_head[] = {
 	"INTERVAL", "WATCHES", "FIRES", "CHECKS", "TRIGGERS", "SNAPSHOTS",
-	"SENT", "DROPPED", "AVG", "MAX",
+	"SENT", "DROPPED", "AVG", "MAX", "LATE", "SKIPPED", "BACKOFF",
 };
 #define STATS_COLS	(sizeof(stats_head) / sizeof(stats_head[0]))
 
@@ -505,6 +507,10 @@ static void stats_cells(char (*c)[CELL_MAX], const struct vmon_group_stats *s)
 	/* Time per timer callback: what a polling interval costs. */
 	fmt_duration(c[8], s->fires ? s->ns_total / s->fires : 0);
 	fmt_duration(c[9], s->ns_max);
+	/* Overruns: ticks that came late, periods lost, the slowdown now. */
+	snprintf(c[10], CELL_MAX, "%" PRIu64, s->late);
+	snprintf(c[11], CELL_MAX, "%" PRIu64, s->skipped);
+	snprintf(c[12], CELL_MAX, "x%" PRIu32, s->backoff);
 }
 
 void fmt_stats_table(FILE *f, const struct vmon_group_stats *s, size_t n)

@@ -140,9 +140,17 @@ static const struct cmd cmds[] = {
 		"\n"
 		"  default_interval DUR  interval of watches that do not set one\n"
 		"  min_interval DUR      shortest interval a watch may ask for\n"
+		"  min_user_interval DUR the same without CAP_SYS_ADMIN\n"
 		"  default_cooldown DUR  cooldown of watches that do not set one\n"
 		"  max_watches N         most watches at a time\n"
 		"  watches               watches now (read only)\n"
+		"  max_user_watches N    most watches of one user without CAP_SYS_ADMIN\n"
+		"  user_watches          your user's watches now (read only)\n"
+		"  user_pinned           pages charged to your RLIMIT_MEMLOCK (read only)\n"
+		"  max_cpu N             polling budget, per-mille of one CPU\n"
+		"  max_user_cpu N        one user's share without CAP_SYS_ADMIN\n"
+		"  cpu                   the polling estimate now (read only)\n"
+		"  check_cost            the cost of one check it assumes (read only)\n"
 		"  max_tasks N           most tasks in a trigger's snapshot\n"
 		"  stack_bytes N         user stack bytes a snapshot copies per task\n"
 		"                        (a number of bytes, or with a K or KiB suffix)\n"
@@ -152,10 +160,11 @@ static const struct cmd cmds[] = {
 	{
 		"stats", cmd_stats,
 		"[--json]",
-		"Show the module's statistics, one line per polling interval in use:\n"
+		"Show the polling estimate, then one line per polling interval in use:\n"
 		"watches, timer callbacks, values compared, triggers, snapshots taken,\n"
-		"events sent and dropped, and the average and longest time a callback\n"
-		"took.\n"
+		"events sent and dropped, the average and longest time a callback\n"
+		"took, and overruns: late ticks, periods skipped, and the slowdown of a\n"
+		"group that cannot keep up.\n"
 		"\n"
 		"  -j, --json           one JSON object per interval\n",
 	},

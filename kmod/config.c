@@ -7,6 +7,10 @@ struct vmon_config vmon_cfg = {
 	.min_interval_ns = 10 * NSEC_PER_USEC,
 	.default_cooldown_ns = 5 * NSEC_PER_SEC,
 	.max_watches = 65536,
+	.max_user_watches = 8192,
+	.min_user_interval_ns = NSEC_PER_MSEC,
+	.max_cpu = 200,			/* 20% of one CPU */
+	.max_user_cpu = 50,		/* 5% of one CPU per user */
 	.max_tasks = 64,
 	.stack_bytes = 8192,		/* like perf's --call-graph dwarf */
 };

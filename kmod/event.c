@@ -88,7 +88,8 @@ static bool vmon_send(struct vmon_watch *w, struct sk_buff *skb, bool mcast,
 			if (!mcast)
 				nlmsg_free(skb);	/* handed to no one */
 		} else {
-			copy = mcast ? skb_copy(skb, GFP_KERNEL) : skb;
+			/* Netlink never writes a sent skb's data: share it. */
+			copy = mcast ? skb_clone(skb, GFP_KERNEL) : skb;
 			ret = copy ? genlmsg_unicast(w->net, copy, w->owner_portid) :
 				     -ENOMEM;
 		}

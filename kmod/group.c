@@ -10,6 +10,7 @@
  * a watch's raw snapshot lock.
  */
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 #include "vmon.h"
 
 LIST_HEAD(vmon_groups);
@@ -107,13 +108,47 @@ static void vmon_check(struct vmon_group *g, struct vmon_watch *w, u64 now)
 	vmon_fire(g, w, v, now);
 }
 
+/*
+ * A group whose ticks overrun polls at twice its period, up to
+ * VMON_BACKOFF_MAX times, instead of firing back to back in hard-interrupt
+ * context: overrunning is a tick that took over half its period (with the
+ * interrupt's own cost), or VMON_LATE_RUN ticks in a row that came after
+ * a missed period (one late tick is a stalled CPU, not our cost).  It
+ * speeds up again after VMON_CALM_TICKS quick, punctual ticks.
+ */
+#define VMON_LATE_RUN	8
+#define VMON_CALM_TICKS	64
+
+static void vmon_group_pace(struct vmon_group *g, u64 spent, u64 overruns)
+{
+	u64 period = g->interval_ns * g->backoff;
+
+	if (overruns > 1) {
+		g->late++;
+		g->skipped += overruns - 1;
+		g->late_run++;
+	} else {
+		g->late_run = 0;
+	}
+	if (spent + VMON_TICK_COST_NS > period / 2 || g->late_run >= VMON_LATE_RUN) {
+		if (g->backoff < VMON_BACKOFF_MAX)
+			g->backoff *= 2;
+		g->calm = 0;
+		g->late_run = 0;
+	} else if (g->backoff > 1 && overruns <= 1 && spent < period / 8 &&
+		   ++g->calm >= VMON_CALM_TICKS) {
+		g->backoff /= 2;
+		g->calm = 0;
+	}
+}
+
 static enum hrtimer_restart vmon_group_tick(struct hrtimer *timer)
 {
 	struct vmon_group *g = container_of(timer, struct vmon_group, timer);
 	const struct vmon_slots *s;
 	u64 start = ktime_get_ns();
 	unsigned int i, n;
-	u64 spent;
+	u64 spent, overruns;
 
 	rcu_read_lock();
 	s = rcu_dereference(g->slots);
@@ -128,8 +163,53 @@ static enum hrtimer_restart vmon_group_tick(struct hrtimer *timer)
 	if (spent > g->ns_max)
 		g->ns_max = spent;
 
-	hrtimer_forward_now(timer, ns_to_ktime(g->interval_ns));
+	overruns = hrtimer_forward_now(timer,
+				       ns_to_ktime(g->interval_ns * g->backoff));
+	vmon_group_pace(g, spent, overruns);
 	return HRTIMER_RESTART;
+}
+
+/*
+ * What one check costs on this machine before any timer has measured it:
+ * run the real check over VMON_CAL_WATCHES watches that never trigger, on
+ * distinct pages, the best of a few rounds with preemption off.  The
+ * timers later measure the same thing in interrupt context.
+ */
+#define VMON_CAL_WATCHES	64
+#define VMON_CAL_ROUNDS		8
+
+u64 vmon_group_calibrate(void)
+{
+	struct vmon_group g = { .interval_ns = NSEC_PER_MSEC };
+	u64 best = U64_MAX, t0, t;
+	struct vmon_watch *w;
+	unsigned int r, i;
+	u8 *buf;
+
+	w = kvcalloc(VMON_CAL_WATCHES, sizeof(*w), GFP_KERNEL);
+	buf = vzalloc(VMON_CAL_WATCHES * PAGE_SIZE);
+	if (!w || !buf)
+		goto out;
+	for (i = 0; i < VMON_CAL_WATCHES; i++) {
+		w[i].kaddr = buf + i * PAGE_SIZE;
+		w[i].len = 4;
+		w[i].aligned = true;
+		w[i].op = VMON_OP_GT;
+		w[i].threshold = 1;	/* the pages hold 0: never triggers */
+	}
+	for (r = 0; r < VMON_CAL_ROUNDS; r++) {
+		preempt_disable();
+		t0 = ktime_get_ns();
+		for (i = 0; i < VMON_CAL_WATCHES; i++)
+			vmon_check(&g, &w[i], t0);
+		t = ktime_get_ns() - t0;
+		preempt_enable();
+		best = min(best, t);
+	}
+out:
+	vfree(buf);
+	kvfree(w);
+	return best == U64_MAX ? 0 : div_u64(best, VMON_CAL_WATCHES);
 }
 
 static struct vmon_slots *vmon_slots_alloc(unsigned int cap)
@@ -142,7 +222,7 @@ static struct vmon_slots *vmon_slots_alloc(unsigned int cap)
 	return s;
 }
 
-static struct vmon_group *vmon_group_find(u64 interval_ns)
+struct vmon_group *vmon_group_lookup(u64 interval_ns)
 {
 	struct vmon_group *g;
 
@@ -165,6 +245,8 @@ static struct vmon_group *vmon_group_create(u64 interval_ns)
 		return NULL;
 	}
 	g->interval_ns = interval_ns;
+	g->backoff = 1;
+	refcount_set(&g->refs, 1);	/* the watch being attached */
 	RCU_INIT_POINTER(g->slots, s);
 	atomic64_set(&g->events_sent, 0);
 	atomic64_set(&g->events_dropped, 0);
@@ -181,18 +263,24 @@ int vmon_group_attach(struct vmon_watch *w)
 	struct vmon_group *g;
 
 	lockdep_assert_held(&vmon_lock);
-	g = vmon_group_find(w->interval_ns);
+	g = vmon_group_lookup(w->interval_ns);
 	if (!g) {
 		g = vmon_group_create(w->interval_ns);
 		if (!g)
 			return -ENOMEM;
+	} else {
+		/* Nonzero while listed: the last put removes it under the lock. */
+		refcount_inc(&g->refs);
 	}
 
 	s = rcu_dereference_protected(g->slots, lockdep_is_held(&vmon_lock));
 	if (s->n == s->cap) {
 		bigger = vmon_slots_alloc(s->cap * 2);
-		if (!bigger)
+		if (!bigger) {
+			/* An existing group: the ref just taken was not its last. */
+			refcount_dec(&g->refs);
 			return -ENOMEM;
+		}
 		memcpy(bigger->w, s->w, s->n * sizeof(s->w[0]));
 		bigger->n = s->n;
 		rcu_assign_pointer(g->slots, bigger);
@@ -242,18 +330,18 @@ void vmon_groups_detach(struct list_head *batch)
 	}
 }
 
-/* Stop and free groups left without watches; under vmon_lock. */
-void vmon_groups_reap(void)
+/*
+ * A watch of g has been freed: the last one stops and frees g.  Called
+ * without vmon_lock, which the last put takes to unlist g; the timer is
+ * cancelled after the lock is dropped.
+ */
+void vmon_group_put(struct vmon_group *g)
 {
-	struct vmon_group *g, *tmp;
-
-	lockdep_assert_held(&vmon_lock);
-	list_for_each_entry_safe(g, tmp, &vmon_groups, node) {
-		if (g->nr)
-			continue;
-		list_del(&g->node);
-		hrtimer_cancel(&g->timer);
-		kvfree(rcu_dereference_protected(g->slots, 1));
-		kfree(g);
-	}
+	if (!refcount_dec_and_mutex_lock(&g->refs, &vmon_lock))
+		return;
+	list_del(&g->node);
+	mutex_unlock(&vmon_lock);
+	hrtimer_cancel(&g->timer);
+	kvfree(rcu_dereference_protected(g->slots, 1));
+	kfree(g);
 }

@@ -7,11 +7,18 @@
 DEFINE_MUTEX(vmon_lock);
 struct workqueue_struct *vmon_wq;
 /*
- * Trigger works capture snapshots one at a time: a storm of triggers
+ * Trigger works send events and capture snapshots.  A storm of triggers
  * queues at most one work per watch (newer triggers replace the pending
- * snapshot) and holds at most one capture's memory.
+ * snapshot), and at most VMON_SNAP_ACTIVE captures run (and hold their
+ * buffers) at once.  Captures never block on user memory, so a slow one
+ * delays others by its bounded copying time, not forever.
  */
 struct workqueue_struct *vmon_snap_wq;
+/*
+ * The last part of each removal (watch.c): it waits for the watch's
+ * trigger work, so it must not share a worker with owner teardown.
+ */
+struct workqueue_struct *vmon_free_wq;
 
 /* Off by default: a watch's name is chosen by its (maybe unprivileged) creator. */
 bool vmon_log_triggers;
@@ -41,13 +48,15 @@ static int __init vmon_init(void)
 
 	vmon_ksyms_init();
 	vmon_access_init();
+	vmon_acct_init();
 
 	/* Revalidation and owner teardown may sleep for long: unbound. */
 	vmon_wq = alloc_workqueue("vmon", WQ_UNBOUND, 0);
 	if (!vmon_wq)
 		return -ENOMEM;
-	vmon_snap_wq = alloc_ordered_workqueue("vmon_snap", 0);
-	if (!vmon_snap_wq) {
+	vmon_snap_wq = alloc_workqueue("vmon_snap", WQ_UNBOUND, VMON_SNAP_ACTIVE);
+	vmon_free_wq = alloc_workqueue("vmon_free", WQ_UNBOUND, 0);
+	if (!vmon_snap_wq || !vmon_free_wq) {
 		ret = -ENOMEM;
 		goto err_wq;
 	}
@@ -70,6 +79,8 @@ err_owners:
 err_events:
 	vmon_events_exit();
 err_wq:
+	if (vmon_free_wq)
+		destroy_workqueue(vmon_free_wq);
 	if (vmon_snap_wq)
 		destroy_workqueue(vmon_snap_wq);
 	destroy_workqueue(vmon_wq);
@@ -80,6 +91,7 @@ static void __exit vmon_exit(void)
 {
 	vmon_owners_stop();	/* no new owner teardown from here on */
 	vmon_remove_all();
+	vmon_watches_drain();	/* WATCH_GONE "unload" goes out before the family */
 	vmon_netlink_exit();
 	vmon_owners_free();
 	/*
@@ -88,6 +100,7 @@ static void __exit vmon_exit(void)
 	 * before the workqueues go.
 	 */
 	mmu_notifier_synchronize();
+	destroy_workqueue(vmon_free_wq);
 	destroy_workqueue(vmon_snap_wq);
 	destroy_workqueue(vmon_wq);
 	vmon_events_exit();

@@ -58,6 +58,10 @@ static const struct nla_policy vmon_config_policy[VMON_A_MAX + 1] = {
 	[VMON_A_CFG_MAX_WATCHES]		= { .type = NLA_U32 },
 	[VMON_A_CFG_MAX_TASKS]			= { .type = NLA_U32 },
 	[VMON_A_CFG_STACK_BYTES]		= { .type = NLA_U32 },
+	[VMON_A_CFG_MAX_USER_WATCHES]		= { .type = NLA_U32 },
+	[VMON_A_CFG_MIN_USER_INTERVAL_NS]	= { .type = NLA_U64 },
+	[VMON_A_CFG_MAX_CPU]			= NLA_POLICY_RANGE(NLA_U32, 1, 1000),
+	[VMON_A_CFG_MAX_USER_CPU]		= NLA_POLICY_RANGE(NLA_U32, 1, 1000),
 };
 
 static int vmon_reply(struct genl_info *info, u8 cmd, u16 attr, u32 val)
@@ -78,10 +82,14 @@ static int vmon_reply(struct genl_info *info, u8 cmd, u16 attr, u32 val)
 
 static int vmon_watch_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct vmon_acct_req acct = {
+		.admin = vmon_caller_admin(skb),
+		.ipc_lock = netlink_capable(skb, CAP_IPC_LOCK),
+	};
 	u32 id;
 	int ret;
 
-	ret = vmon_watch_add(info, NETLINK_CB(skb).sk, vmon_caller_admin(skb),
+	ret = vmon_watch_add(info, NETLINK_CB(skb).sk, &acct,
 			     vmon_caller_uid(skb), &id);
 	if (ret)
 		return ret;
@@ -190,8 +198,12 @@ static int vmon_dump_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-static int vmon_put_config(struct sk_buff *msg)
+static int vmon_put_config(struct sk_buff *msg, kuid_t uid)
 {
+	u64 cost = vmon_check_cost_ns();
+	u32 watches, pinned;
+
+	vmon_user_use(uid, &watches, &pinned);
 	if (nla_put_u64_64bit(msg, VMON_A_CFG_DEFAULT_INTERVAL_NS,
 			      vmon_cfg.default_interval_ns, VMON_A_PAD) ||
 	    nla_put_u64_64bit(msg, VMON_A_CFG_MIN_INTERVAL_NS,
@@ -201,7 +213,16 @@ static int vmon_put_config(struct sk_buff *msg)
 	    nla_put_u32(msg, VMON_A_CFG_MAX_WATCHES, vmon_cfg.max_watches) ||
 	    nla_put_u32(msg, VMON_A_CFG_WATCHES, vmon_nr_watches) ||
 	    nla_put_u32(msg, VMON_A_CFG_MAX_TASKS, vmon_cfg.max_tasks) ||
-	    nla_put_u32(msg, VMON_A_CFG_STACK_BYTES, vmon_cfg.stack_bytes))
+	    nla_put_u32(msg, VMON_A_CFG_STACK_BYTES, vmon_cfg.stack_bytes) ||
+	    nla_put_u32(msg, VMON_A_CFG_MAX_USER_WATCHES, vmon_cfg.max_user_watches) ||
+	    nla_put_u64_64bit(msg, VMON_A_CFG_MIN_USER_INTERVAL_NS,
+			      vmon_cfg.min_user_interval_ns, VMON_A_PAD) ||
+	    nla_put_u32(msg, VMON_A_CFG_MAX_CPU, vmon_cfg.max_cpu) ||
+	    nla_put_u32(msg, VMON_A_CFG_MAX_USER_CPU, vmon_cfg.max_user_cpu) ||
+	    nla_put_u32(msg, VMON_A_CFG_CPU, min_t(u64, vmon_cpu_estimate(cost), U32_MAX)) ||
+	    nla_put_u64_64bit(msg, VMON_A_CFG_CHECK_NS, cost, VMON_A_PAD) ||
+	    nla_put_u32(msg, VMON_A_CFG_USER_WATCHES, watches) ||
+	    nla_put_u32(msg, VMON_A_CFG_USER_PINNED, pinned))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -216,7 +237,7 @@ static int vmon_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &vmon_family, 0, VMON_CMD_CONFIG_GET);
 	mutex_lock(&vmon_lock);
-	ret = hdr ? vmon_put_config(msg) : -EMSGSIZE;
+	ret = hdr ? vmon_put_config(msg, vmon_caller_uid(skb)) : -EMSGSIZE;
 	mutex_unlock(&vmon_lock);
 	if (ret) {
 		nlmsg_free(msg);
@@ -259,6 +280,20 @@ static int vmon_config_check(const struct vmon_config *c, struct nlattr **a,
 			       "max_tasks must be 1..%u", VMON_TASKS_LIMIT);
 		return -ERANGE;
 	}
+	/* Below min_interval it is not reached: the higher floor holds. */
+	if (c->min_user_interval_ns < VMON_INTERVAL_FLOOR_NS ||
+	    c->min_user_interval_ns > VMON_INTERVAL_MAX_NS) {
+		vmon_errf_attr(extack, a[VMON_A_CFG_MIN_USER_INTERVAL_NS],
+			       "min_user_interval must be %llu..%llu ns",
+			       VMON_INTERVAL_FLOOR_NS, VMON_INTERVAL_MAX_NS);
+		return -ERANGE;
+	}
+	/* Above max_watches (max_cpu) a per-user limit is just not reached. */
+	if (!c->max_user_watches || c->max_user_watches > VMON_WATCHES_LIMIT) {
+		vmon_errf_attr(extack, a[VMON_A_CFG_MAX_USER_WATCHES],
+			       "max_user_watches must be 1..%u", VMON_WATCHES_LIMIT);
+		return -ERANGE;
+	}
 	if (c->stack_bytes > VMON_STACK_BYTES_MAX) {
 		vmon_errf_attr(extack, a[VMON_A_CFG_STACK_BYTES],
 			       "stack_bytes must be 0..%u", VMON_STACK_BYTES_MAX);
@@ -292,6 +327,14 @@ static int vmon_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 		c.max_tasks = nla_get_u32(a[VMON_A_CFG_MAX_TASKS]);
 	if (a[VMON_A_CFG_STACK_BYTES])
 		c.stack_bytes = nla_get_u32(a[VMON_A_CFG_STACK_BYTES]);
+	if (a[VMON_A_CFG_MAX_USER_WATCHES])
+		c.max_user_watches = nla_get_u32(a[VMON_A_CFG_MAX_USER_WATCHES]);
+	if (a[VMON_A_CFG_MIN_USER_INTERVAL_NS])
+		c.min_user_interval_ns = nla_get_u64(a[VMON_A_CFG_MIN_USER_INTERVAL_NS]);
+	if (a[VMON_A_CFG_MAX_CPU])
+		c.max_cpu = nla_get_u32(a[VMON_A_CFG_MAX_CPU]);
+	if (a[VMON_A_CFG_MAX_USER_CPU])
+		c.max_user_cpu = nla_get_u32(a[VMON_A_CFG_MAX_USER_CPU]);
 	ret = vmon_config_check(&c, a, info->extack);
 	if (!ret)
 		vmon_cfg = c;	/* all or nothing */
@@ -321,7 +364,10 @@ static int vmon_put_group(struct sk_buff *skb, struct netlink_callback *cb,
 	    nla_put_u64_64bit(skb, VMON_A_STAT_EVENTS_DROPPED,
 			      atomic64_read(&g->events_dropped), VMON_A_PAD) ||
 	    nla_put_u64_64bit(skb, VMON_A_STAT_SNAPSHOTS,
-			      atomic64_read(&g->snapshots), VMON_A_PAD)) {
+			      atomic64_read(&g->snapshots), VMON_A_PAD) ||
+	    nla_put_u64_64bit(skb, VMON_A_STAT_LATE, READ_ONCE(g->late), VMON_A_PAD) ||
+	    nla_put_u64_64bit(skb, VMON_A_STAT_SKIPPED, READ_ONCE(g->skipped), VMON_A_PAD) ||
+	    nla_put_u32(skb, VMON_A_STAT_BACKOFF, READ_ONCE(g->backoff))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}

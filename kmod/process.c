@@ -79,7 +79,11 @@ static void vmon_proc_nest_end(struct vmon_proc_msg *m, int err, bool retried)
 		m->c->dropped++;
 }
 
-/* Up to len bytes of t's command line, NUL-separated. */
+/*
+ * Up to len bytes of t's command line, NUL-separated.  Read without
+ * faulting, like the stack bytes: a process can put its arguments' pages
+ * behind a FUSE daemon that never answers.
+ */
 static int vmon_cmdline(struct task_struct *t, char *buf, int len)
 {
 	unsigned long start, end;
@@ -92,10 +96,10 @@ static int vmon_cmdline(struct task_struct *t, char *buf, int len)
 	start = READ_ONCE(mm->arg_start);
 	end = READ_ONCE(mm->arg_end);
 	if (end > start)
-		n = access_process_vm(t, start, buf, min_t(unsigned long, end - start, len),
-				      FOLL_FORCE);
+		n = vmon_read_user(mm, start, buf,
+				   min_t(unsigned long, end - start, len));
 	mmput(mm);
-	return max(n, 0);
+	return n;
 }
 
 static int vmon_put_ancestor(struct sk_buff *skb, const struct vmon_watch *w,

@@ -162,7 +162,7 @@ static struct mm_struct *vmon_task_user(struct task_struct *t,
  * resident (or a userfaultfd range that would never answer) ends the copy
  * rather than stalling the snapshot.  Runs in the snapshot worker, a kthread.
  */
-static int vmon_read_user(struct mm_struct *mm, u64 addr, void *buf, int len)
+int vmon_read_user(struct mm_struct *mm, u64 addr, void *buf, int len)
 {
 	int done = 0, n;
 

@@ -7,9 +7,13 @@
  * work item then re-resolves each address: the same page continues, a new
  * page is re-pinned, no mapping or no page ends the watch with WATCH_GONE.
  */
+#include <linux/delay.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include "vmon.h"
+
+/* How long a target waits for its mmap_lock between tries. */
+#define VMON_RETRY_MS	10
 
 static const struct mmu_notifier_ops vmon_mn_ops;
 static void vmon_target_work(struct work_struct *work);
@@ -218,41 +222,62 @@ void vmon_target_unlink(struct vmon_watch *w)
 	spin_unlock(&t->lock);
 }
 
-/*
- * The page changed under w: publish the new one.  A tick may still read
- * the old one, so it is unpinned only after a grace period.
- */
-static void vmon_watch_repin(struct vmon_watch *w, struct page *page)
+/* A replaced page: a tick may still read it until a grace period ends. */
+struct vmon_old_page {
+	struct rcu_head rcu;
+	struct page *page;
+};
+
+static void vmon_old_page_free(struct rcu_head *rcu)
 {
-	w->old_page = w->page;
-	w->page = page;
-	WRITE_ONCE(w->kaddr, page_address(page) + offset_in_page(w->addr));
+	struct vmon_old_page *old = container_of(rcu, struct vmon_old_page, rcu);
+
+	unpin_user_page(old->page);
+	kfree(old);
 }
 
-/* Returns <0 (as -reason - 1) when w must end, 0 when it continues. */
+/* The page changed under w: publish the new one, unpin the old one later. */
+static void vmon_watch_repin(struct vmon_watch *w, struct page *page,
+			     struct vmon_old_page *old)
+{
+	old->page = w->page;
+	w->page = page;
+	WRITE_ONCE(w->kaddr, page_address(page) + offset_in_page(w->addr));
+	call_rcu(&old->rcu, vmon_old_page_free);
+}
+
+/*
+ * Returns <0 (as -reason - 1) when w must end, 0 when it continues.  The
+ * caller holds mm's mmap_lock for reading.
+ */
 static int vmon_watch_recheck(struct vmon_target *t, struct vmon_watch *w,
 			      struct mm_struct *mm)
 {
 	unsigned long seq = vmon_target_seq(t);
+	struct vmon_old_page *old;
 	struct page *page;
 	int ret;
 
-	mmap_read_lock(mm);
+	old = kmalloc(sizeof(*old), GFP_KERNEL);
+	if (!old)
+		return -VMON_GONE_REPIN_FAILED - 1;
 	if (!vma_lookup(mm, w->addr)) {
-		mmap_read_unlock(mm);
+		kfree(old);
 		return -VMON_GONE_UNMAPPED - 1;
 	}
 	ret = vmon_pin(mm, w->addr, false, &page, NULL, w->pid_nr);
-	mmap_read_unlock(mm);
-	if (ret == -EFAULT)
-		return -VMON_GONE_DISCARDED - 1;
-	if (ret)
-		return -VMON_GONE_REPIN_FAILED - 1;
+	if (ret) {
+		kfree(old);
+		return ret == -EFAULT ? -VMON_GONE_DISCARDED - 1 :
+					-VMON_GONE_REPIN_FAILED - 1;
+	}
 
-	if (page == w->page)
+	if (page == w->page) {
 		unpin_user_page(page);
-	else
-		vmon_watch_repin(w, page);
+		kfree(old);
+	} else {
+		vmon_watch_repin(w, page, old);
+	}
 	if (!vmon_target_settle(t, w, seq))
 		vmon_target_kick(t);
 	return 0;
@@ -278,28 +303,12 @@ static enum vmon_gone_reason vmon_release_reason(struct vmon_watch *w,
 	return why;
 }
 
-static void vmon_target_unpin_old(struct vmon_target *t)
-{
-	struct vmon_watch *w;
-	bool any = false;
-
-	list_for_each_entry(w, &t->watches, target_node)
-		any |= !!w->old_page;
-	if (!any)
-		return;
-	synchronize_rcu();
-	list_for_each_entry(w, &t->watches, target_node) {
-		if (w->old_page)
-			unpin_user_page(w->old_page);
-		w->old_page = NULL;
-	}
-}
-
 static void vmon_target_work(struct work_struct *work)
 {
 	struct vmon_target *t = container_of(work, struct vmon_target, work);
 	struct mm_struct *mm = t->mn.mm;
 	struct vmon_watch *w;
+	bool retry = false;
 	LIST_HEAD(gone);
 	int ret;
 
@@ -314,8 +323,15 @@ static void vmon_target_work(struct work_struct *work)
 			list_add_tail(&w->batch_node, &gone);
 		}
 	} else if (mmget_not_zero(mm)) {
+		/*
+		 * Never wait for mmap_lock under vmon_lock: the process can
+		 * stall a reader (a fault on a FUSE page whose daemon never
+		 * answers) with a writer queued behind it.  Its watches stay
+		 * stale (unchecked) until the lock is free.
+		 */
+		retry = !mmap_read_trylock(mm);
 		list_for_each_entry(w, &t->watches, target_node) {
-			if (!READ_ONCE(w->stale))
+			if (retry || !READ_ONCE(w->stale))
 				continue;
 			ret = vmon_watch_recheck(t, w, mm);
 			if (ret < 0) {
@@ -323,14 +339,19 @@ static void vmon_target_work(struct work_struct *work)
 				list_add_tail(&w->batch_node, &gone);
 			}
 		}
+		if (!retry)
+			mmap_read_unlock(mm);
 		mmput(mm);
 	}
 	/* else the mm is exiting: release() follows and kicks us again. */
 
 	vmon_watches_remove(&gone, true);
-	vmon_target_unpin_old(t);
 out:
 	mutex_unlock(&vmon_lock);
+	if (retry) {
+		msleep(VMON_RETRY_MS);
+		vmon_target_kick(t);
+	}
 	vmon_target_put(t);
 }
 

@@ -18,10 +18,20 @@
 #define VMON_COOLDOWN_MAX_NS	(86400ULL * NSEC_PER_SEC)	/* 1 day */
 #define VMON_WATCHES_LIMIT	(1U << 22)
 #define VMON_TASKS_LIMIT	65536		/* max_tasks: one array of refs */
+#define VMON_INTERVAL_BUCKETS	29		/* 1 us, 2 us, 5 us ... 2000 s */
+/* The polling estimate (account.c): per check, per tick, until measured. */
+#define VMON_CHECK_COST_NS	20
+#define VMON_TICK_COST_NS	1000
+#define VMON_CHECK_COST_SAMPLES	10000
+#define VMON_CHECK_COST_GROUP	64
+#define VMON_SNAP_ACTIVE	4	/* captures at once */
+#define VMON_BACKOFF_MAX	1024	/* a group slows down at most this much */
 
 struct vmon_group;
 struct vmon_target;
 struct vmon_owner;
+struct vmon_user;
+struct vmon_pin_charge;
 
 /* What the timer saw when a watch fired; handed to the event work. */
 struct vmon_trigger_snap {
@@ -73,11 +83,14 @@ struct vmon_watch {
 	struct sock *owner_sk;		/* reference; unicasts only while it is alive */
 	struct pid *pid;
 	struct page *page;
-	struct page *old_page;		/* replaced, unpinned after a grace period */
 	int gone_reason;		/* enum vmon_gone_reason, for a removal batch */
 	struct vmon_group *group;
 	struct vmon_target *target;	/* NULL for a metric */
 	struct vmon_owner *owner;
+	struct vmon_user *acct;		/* the creator's account (account.c) */
+	struct vmon_pin_charge *charge;	/* its RLIMIT_MEMLOCK page, or NULL */
+	bool notify_gone;		/* WATCH_GONE when freed */
+	struct rcu_work free_work;	/* freed a grace period after removal */
 	struct list_head owner_node;	/* owner->watches */
 	struct list_head target_node;	/* target->watches, also target->lock */
 	struct list_head batch_node;	/* a removal batch */
@@ -98,6 +111,7 @@ struct vmon_group {
 	struct hrtimer timer;
 	struct vmon_slots __rcu *slots;
 	unsigned int nr;		/* watches, under vmon_lock */
+	refcount_t refs;		/* nr plus watches removed, not yet freed */
 	bool touched;			/* in a removal batch */
 
 	/* written only by the timer callback */
@@ -106,6 +120,11 @@ struct vmon_group {
 	u64 ns_total;
 	u64 ns_max;
 	u64 triggers;
+	u64 late;			/* ticks that missed a period */
+	u64 skipped;			/* periods missed */
+	u32 backoff;			/* period multiplier while overrunning */
+	u32 calm;			/* quick ticks since the last overrun */
+	u32 late_run;			/* late ticks in a row */
 	atomic64_t events_sent;
 	atomic64_t events_dropped;
 	atomic64_t snapshots;
@@ -128,6 +147,10 @@ struct vmon_config {
 	u64 min_interval_ns;
 	u64 default_cooldown_ns;
 	u32 max_watches;
+	u32 max_user_watches;		/* per uid, without CAP_SYS_ADMIN */
+	u64 min_user_interval_ns;	/* floor without CAP_SYS_ADMIN */
+	u32 max_cpu;			/* polling, per-mille of one CPU */
+	u32 max_user_cpu;		/* per uid without CAP_SYS_ADMIN */
 	u32 max_tasks;			/* read without the lock by snapshots */
 	u32 stack_bytes;
 };
@@ -136,6 +159,7 @@ struct vmon_config {
 extern struct mutex vmon_lock;
 extern struct workqueue_struct *vmon_wq;
 extern struct workqueue_struct *vmon_snap_wq;
+extern struct workqueue_struct *vmon_free_wq;
 extern bool vmon_log_triggers;
 
 /* config.c, under vmon_lock */
@@ -155,6 +179,21 @@ void vmon_access_init(void);
 int vmon_access_take(struct genl_info *info, pid_t nr, struct vmon_access *a);
 bool vmon_access_recheck(struct file *file, struct task_struct *t,
 			 struct mm_struct *mm);
+
+/* account.c, under vmon_lock */
+struct vmon_acct_req {
+	bool admin;			/* CAP_SYS_ADMIN: no per-user limits */
+	bool ipc_lock;			/* CAP_IPC_LOCK: no RLIMIT_MEMLOCK charge */
+};
+void vmon_acct_init(void);
+int vmon_acct_admit(struct vmon_watch *w, const struct vmon_acct_req *r,
+		    struct netlink_ext_ack *extack);
+void vmon_acct_release(struct vmon_watch *w);
+void vmon_user_use(kuid_t uid, u32 *watches, u32 *pinned);
+u64 vmon_check_cost_ns(void);
+u64 vmon_cpu_estimate(u64 cost_ns);
+u64 vmon_group_permille(const struct vmon_group *g, u32 extra, u64 cost_ns);
+u64 vmon_interval_bucket(u64 interval_ns, u64 min_ns);
 
 /* ns.c */
 void vmon_ns_capture(struct vmon_watch *w);
@@ -183,9 +222,11 @@ void vmon_metric_log(const struct vmon_watch *w, u64 value, const char *op);
 
 /* group.c */
 extern struct list_head vmon_groups;
+struct vmon_group *vmon_group_lookup(u64 interval_ns);
+u64 vmon_group_calibrate(void);
 int vmon_group_attach(struct vmon_watch *w);
 void vmon_groups_detach(struct list_head *batch);
-void vmon_groups_reap(void);
+void vmon_group_put(struct vmon_group *g);
 
 /* target.c */
 struct vmon_target *vmon_target_get(struct mm_struct *mm);
@@ -208,9 +249,10 @@ void vmon_owners_free(void);
 
 /* watch.c */
 extern struct xarray vmon_watch_ids;
-int vmon_watch_add(struct genl_info *info, struct sock *sk, bool admin,
-		   kuid_t uid, u32 *id);
+int vmon_watch_add(struct genl_info *info, struct sock *sk,
+		   const struct vmon_acct_req *acct, kuid_t uid, u32 *id);
 void vmon_watches_remove(struct list_head *batch, bool notify);
+void vmon_watches_drain(void);
 void vmon_watch_trigger_work(struct work_struct *work);
 
 /* event.c */
@@ -236,6 +278,7 @@ struct vmon_snap_ctx {
 	u32 buf_len;
 };
 void vmon_snapshot(struct vmon_watch *w, u64 seq);
+int vmon_read_user(struct mm_struct *mm, u64 addr, void *buf, int len);
 void vmon_snap_process(struct vmon_snap_ctx *c, struct task_struct *leader,
 		       struct mm_struct *mm);
 void vmon_event_send_gone(struct vmon_watch *w, enum vmon_gone_reason reason);

@@ -104,7 +104,8 @@ static int vmon_memory_parse(struct genl_info *info, struct vmon_watch_req *r)
 }
 
 /* Check the request's own fields; nothing is looked up or taken yet. */
-static int vmon_watch_parse(struct genl_info *info, struct vmon_watch_req *r)
+static int vmon_watch_parse(struct genl_info *info, struct vmon_watch_req *r,
+			    bool admin)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr **a = info->attrs;
@@ -133,6 +134,8 @@ static int vmon_watch_parse(struct genl_info *info, struct vmon_watch_req *r)
 
 	mutex_lock(&vmon_lock);
 	min_ns = vmon_cfg.min_interval_ns;
+	if (!admin)
+		min_ns = max(min_ns, vmon_cfg.min_user_interval_ns);
 	r->interval_ns = vmon_cfg.default_interval_ns;
 	r->cooldown_ns = vmon_cfg.default_cooldown_ns;
 	mutex_unlock(&vmon_lock);
@@ -145,8 +148,9 @@ static int vmon_watch_parse(struct genl_info *info, struct vmon_watch_req *r)
 		r->interval_ns = nla_get_u64(a[VMON_A_INTERVAL_NS]);
 	if (r->interval_ns < min_ns) {
 		vmon_errf_attr(extack, a[VMON_A_INTERVAL_NS],
-			       "interval %llu ns is below the minimum %llu ns",
-			       r->interval_ns, min_ns);
+			       "interval %llu ns is below the minimum %llu ns (%s)",
+			       r->interval_ns, min_ns,
+			       admin ? "min_interval" : "min_user_interval");
 		return -ERANGE;
 	}
 	if (r->interval_ns > max_ns) {
@@ -155,6 +159,7 @@ static int vmon_watch_parse(struct genl_info *info, struct vmon_watch_req *r)
 			       r->interval_ns, max_ns);
 		return -ERANGE;
 	}
+	r->interval_ns = vmon_interval_bucket(r->interval_ns, min_ns);
 	if (a[VMON_A_COOLDOWN_NS])
 		r->cooldown_ns = nla_get_u64(a[VMON_A_COOLDOWN_NS]);
 	if (r->cooldown_ns > VMON_COOLDOWN_MAX_NS) {
@@ -187,7 +192,10 @@ static int vmon_watch_bind(struct genl_info *info, struct vmon_watch *w,
 		goto out;
 	}
 	*seq = vmon_target_seq(w->target);
-	mmap_read_lock(a.mm);
+	/* The target can stall its mmap_lock: let the caller give up. */
+	ret = mmap_read_lock_killable(a.mm);
+	if (ret)
+		goto out;
 	ret = vmon_pin(a.mm, w->addr, true, &w->page, extack, w->pid_nr);
 	mmap_read_unlock(a.mm);
 	if (ret) {
@@ -205,8 +213,6 @@ static void vmon_watch_free(struct vmon_watch *w)
 {
 	if (w->page)
 		unpin_user_page(w->page);
-	if (w->old_page)
-		unpin_user_page(w->old_page);
 	if (w->target)
 		mmu_notifier_put(&w->target->mn);
 	put_pid(w->pid);
@@ -253,16 +259,17 @@ static struct vmon_watch *vmon_watch_alloc(struct genl_info *info,
 	return w;
 }
 
-int vmon_watch_add(struct genl_info *info, struct sock *sk, bool admin,
-		   kuid_t uid, u32 *idp)
+int vmon_watch_add(struct genl_info *info, struct sock *sk,
+		   const struct vmon_acct_req *acct, kuid_t uid, u32 *idp)
 {
+	bool admin = acct->admin;
 	struct netlink_ext_ack *extack = info->extack;
 	struct vmon_watch_req r;
 	unsigned long seq = 0;
 	struct vmon_watch *w;
 	int ret;
 
-	ret = vmon_watch_parse(info, &r);
+	ret = vmon_watch_parse(info, &r, admin);
 	if (ret)
 		return ret;
 	if ((r.flags & VMON_WATCH_F_DETACHED) && !admin) {
@@ -300,10 +307,13 @@ int vmon_watch_add(struct genl_info *info, struct sock *sk, bool admin,
 		ret = -ENOSPC;
 		goto err_unlock;
 	}
+	ret = vmon_acct_admit(w, acct, extack);
+	if (ret)
+		goto err_unlock;
 	ret = xa_alloc_cyclic(&vmon_watch_ids, &w->id, w, xa_limit_31b,
 			      &vmon_next_id, GFP_KERNEL);
 	if (ret < 0)
-		goto err_unlock;
+		goto err_acct;
 	if (!(r.flags & VMON_WATCH_F_DETACHED)) {
 		ret = vmon_owner_attach(w, genl_info_net(info), info->snd_portid, sk);
 		if (ret)
@@ -322,9 +332,10 @@ int vmon_watch_add(struct genl_info *info, struct sock *sk, bool admin,
 
 err_owner:
 	vmon_owner_detach(w);
-	vmon_groups_reap();
 err_id:
 	xa_erase(&vmon_watch_ids, w->id);
+err_acct:
+	vmon_acct_release(w);
 err_unlock:
 	mutex_unlock(&vmon_lock);
 err_free:
@@ -333,9 +344,31 @@ err_free:
 }
 
 /*
- * Remove a batch of watches (linked by batch_node); under vmon_lock.  One
- * grace period covers the whole batch, so an owner with thousands of
- * watches goes away in one step.  With notify, each watch's owner and
+ * The last part of a removal, a grace period after it and without
+ * vmon_lock: no tick can see w any more and none can queue its trigger
+ * work.  A trigger already queued or running finishes (its snapshot goes
+ * out before WATCH_GONE); a capture never blocks on user memory, so this
+ * waits for a bounded time, and only this worker waits.
+ */
+static void vmon_watch_free_work(struct work_struct *work)
+{
+	struct vmon_watch *w = container_of(to_rcu_work(work),
+					    struct vmon_watch, free_work);
+	struct vmon_group *g = w->group;
+
+	flush_work(&w->trigger_work);
+	if (w->notify_gone)
+		vmon_event_send_gone(w, w->gone_reason);
+	vmon_watch_free(w);
+	if (g)
+		vmon_group_put(g);
+}
+
+/*
+ * Remove a batch of watches (linked by batch_node); under vmon_lock.  The
+ * watches are unpublished and their charges returned here; they are freed
+ * by vmon_watch_free_work() after a grace period, so a removal never waits
+ * under the lock other users need.  With notify, each watch's owner and
  * listeners get WATCH_GONE with w->gone_reason.
  */
 void vmon_watches_remove(struct list_head *batch, bool notify)
@@ -351,20 +384,25 @@ void vmon_watches_remove(struct list_head *batch, bool notify)
 		xa_erase(&vmon_watch_ids, w->id);
 		vmon_owner_detach(w);
 		vmon_target_unlink(w);
+		vmon_acct_release(w);
 		vmon_nr_watches--;
 	}
 	vmon_generation++;
 	vmon_groups_detach(batch);
-	synchronize_rcu();	/* no tick sees them now; none can queue work */
 
 	list_for_each_entry_safe(w, tmp, batch, batch_node) {
-		flush_work(&w->trigger_work);	/* a last trigger goes out first */
-		if (notify)
-			vmon_event_send_gone(w, w->gone_reason);
 		list_del(&w->batch_node);
-		vmon_watch_free(w);
+		w->notify_gone = notify;
+		INIT_RCU_WORK(&w->free_work, vmon_watch_free_work);
+		queue_rcu_work(vmon_free_wq, &w->free_work);
 	}
-	vmon_groups_reap();
+}
+
+/* Every removal's last part has run (module unload). */
+void vmon_watches_drain(void)
+{
+	rcu_barrier();		/* every free work is queued */
+	flush_workqueue(vmon_free_wq);
 }
 
 void vmon_watch_trigger_work(struct work_struct *work)

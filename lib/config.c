@@ -98,6 +98,9 @@ static int stats_reply(struct vmon *h, struct nlattr **tb, void *arg)
 	s->events_sent = vmon__u64(tb, VMON_A_STAT_EVENTS_SENT);
 	s->events_dropped = vmon__u64(tb, VMON_A_STAT_EVENTS_DROPPED);
 	s->snapshots = vmon__u64(tb, VMON_A_STAT_SNAPSHOTS);
+	s->late = vmon__u64(tb, VMON_A_STAT_LATE);
+	s->skipped = vmon__u64(tb, VMON_A_STAT_SKIPPED);
+	s->backoff = vmon__u32(tb, VMON_A_STAT_BACKOFF);
 	return 0;
 }
 

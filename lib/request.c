@@ -76,6 +76,17 @@ static const uint8_t attr_minlen[VMON_A_MAX + 1] = {
 	[VMON_A_STAT_SNAPSHOTS]		= 8,
 	[VMON_A_METRIC]			= 1,
 	[VMON_A_MEM_FD]			= 4,
+	[VMON_A_CFG_MAX_USER_WATCHES]	= 4,
+	[VMON_A_CFG_MIN_USER_INTERVAL_NS] = 8,
+	[VMON_A_CFG_MAX_CPU]		= 4,
+	[VMON_A_CFG_MAX_USER_CPU]	= 4,
+	[VMON_A_CFG_CPU]		= 4,
+	[VMON_A_CFG_CHECK_NS]		= 8,
+	[VMON_A_CFG_USER_WATCHES]	= 4,
+	[VMON_A_CFG_USER_PINNED]	= 4,
+	[VMON_A_STAT_LATE]		= 8,
+	[VMON_A_STAT_SKIPPED]		= 8,
+	[VMON_A_STAT_BACKOFF]		= 4,
 };
 
 static const char *const attr_names[VMON_A_MAX + 1] = {
@@ -142,6 +153,17 @@ static const char *const attr_names[VMON_A_MAX + 1] = {
 	[VMON_A_STAT_SNAPSHOTS]		= "stat_snapshots",
 	[VMON_A_METRIC]			= "metric",
 	[VMON_A_MEM_FD]			= "mem_fd",
+	[VMON_A_CFG_MAX_USER_WATCHES]	= "cfg_max_user_watches",
+	[VMON_A_CFG_MIN_USER_INTERVAL_NS] = "cfg_min_user_interval_ns",
+	[VMON_A_CFG_MAX_CPU]		= "cfg_max_cpu",
+	[VMON_A_CFG_MAX_USER_CPU]	= "cfg_max_user_cpu",
+	[VMON_A_CFG_CPU]		= "cfg_cpu",
+	[VMON_A_CFG_CHECK_NS]		= "cfg_check_ns",
+	[VMON_A_CFG_USER_WATCHES]	= "cfg_user_watches",
+	[VMON_A_CFG_USER_PINNED]	= "cfg_user_pinned",
+	[VMON_A_STAT_LATE]		= "stat_late",
+	[VMON_A_STAT_SKIPPED]		= "stat_skipped",
+	[VMON_A_STAT_BACKOFF]		= "stat_backoff",
 };
 
 const char *vmon__attr_name(int type)

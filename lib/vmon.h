@@ -207,6 +207,27 @@ struct vmon_config {
 #define VMON_CFG_MAX_TASKS		(1U << 4)
 #define VMON_CFG_STACK_BYTES		(1U << 5)
 
+/*
+ * Resource limits and the caller's use of them (vmon_limits_get/_set).  A
+ * struct of its own so struct vmon_config keeps its size.
+ */
+struct vmon_limits {
+	uint32_t max_user_watches;	/* per uid without CAP_SYS_ADMIN */
+	uint64_t min_user_interval_ns;	/* interval floor without CAP_SYS_ADMIN */
+	uint32_t max_cpu;		/* polling estimate cap, per-mille of one CPU */
+	uint32_t max_user_cpu;		/* the same per uid without CAP_SYS_ADMIN */
+	uint32_t cpu;			/* read only: polling estimate now, per-mille */
+	uint64_t check_ns;		/* read only: estimated cost of one check */
+	uint32_t user_watches;		/* read only: the caller's uid's watches */
+	uint32_t user_pinned;		/* read only: pages charged to its RLIMIT_MEMLOCK */
+};
+
+/* vmon_limits_set() mask */
+#define VMON_LIM_MAX_USER_WATCHES	(1U << 0)
+#define VMON_LIM_MIN_USER_INTERVAL	(1U << 1)
+#define VMON_LIM_MAX_CPU		(1U << 2)
+#define VMON_LIM_MAX_USER_CPU		(1U << 3)
+
 struct vmon_group_stats {
 	uint64_t interval_ns;
 	uint32_t watches;
@@ -218,6 +239,10 @@ struct vmon_group_stats {
 	uint64_t events_sent;
 	uint64_t events_dropped;
 	uint64_t snapshots;
+	/* Filled by the library: fields may only be added here, at the end. */
+	uint64_t late;			/* ticks that missed at least one period */
+	uint64_t skipped;		/* periods missed */
+	uint32_t backoff;		/* period multiplier while overrunning; 1: none */
 };
 
 /* Return nonzero from a callback to stop; that value is then returned. */
@@ -246,6 +271,9 @@ int vmon_config_get(struct vmon *h, struct vmon_config *cfg);
 int vmon_config_set(struct vmon *h, const struct vmon_config *cfg,
 		    unsigned int mask);
 int vmon_stats(struct vmon *h, vmon_stats_cb cb, void *arg);
+int vmon_limits_get(struct vmon *h, struct vmon_limits *lim);
+int vmon_limits_set(struct vmon *h, const struct vmon_limits *lim,
+		    unsigned int mask);
 
 /*
  * Events.  A handle always receives the events of its own watches; after

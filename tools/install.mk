@@ -25,7 +25,7 @@ INSTALL_DIRS = $(BINDIR) $(LIBDIR)/pkgconfig $(INCLUDEDIR)/linux $(MANDIR)/man8 
 # Exactly what DKMS builds from: no git, no build products, no tests.
 DKMS_SRCS := kmod/Kbuild kmod/version.h kmod/vmon.h kmod/uapi/linux/vmon.h \
 	kmod/compat/compat.h kmod/compat/probe \
-	kmod/main.c kmod/config.c kmod/access.c kmod/ns.c kmod/ksyms.c kmod/netlink.c kmod/event.c \
+	kmod/main.c kmod/config.c kmod/account.c kmod/access.c kmod/ns.c kmod/ksyms.c kmod/netlink.c kmod/event.c \
 	kmod/owner.c kmod/watch.c kmod/group.c kmod/target.c kmod/snapshot.c \
 	kmod/process.c kmod/metric.c
 

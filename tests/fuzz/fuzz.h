@@ -28,13 +28,20 @@ struct fz_counts {
 };
 
 /* What one request got back: the first NLMSG_ERROR or NLMSG_DONE with its seq. */
+/*
+ * CONFIG_GET values the fuzzer compares and restores: 0-4 the first
+ * VMON_A_CFG_* (4, the watch count, is not configuration), 5-6 max_tasks
+ * and stack_bytes, 7-10 the resource limits.
+ */
+#define FZ_CFG_N	11
+
 struct fz_answer {
 	bool answered;
 	int error;			/* 0 or -errno */
 	uint32_t watch_id;		/* WATCH_ADD reply */
 	uint32_t dumped[64];		/* DUMP: watch ids listed */
 	unsigned int n_dumped;
-	uint64_t cfg[8];		/* CONFIG_GET reply: VMON_A_CFG_* values in order */
+	uint64_t cfg[FZ_CFG_N];		/* CONFIG_GET reply: settings, FZ_CFG_* order */
 };
 
 extern uint16_t fz_family;

@@ -272,7 +272,7 @@ static void wait_ok(pid_t pid, const char *what)
 	}
 }
 
-static int get_config(struct fz_sock *s, uint64_t cfg[8], struct fz_counts *c)
+static int get_config(struct fz_sock *s, uint64_t cfg[FZ_CFG_N], struct fz_counts *c)
 {
 	struct fz_answer a;
 	int err = fz_simple(s, VMON_CMD_CONFIG_GET, 0, NULL, NULL, 0, &a, c);
@@ -283,21 +283,24 @@ static int get_config(struct fz_sock *s, uint64_t cfg[8], struct fz_counts *c)
 }
 
 /* Root's fuzzing changed the configuration and left detached watches: undo both. */
-static void restore(struct fz_sock *ctl, const uint64_t cfg[8], struct fz_counts *c)
+static void restore(struct fz_sock *ctl, const uint64_t cfg[FZ_CFG_N], struct fz_counts *c)
 {
 	static const uint16_t t[] = {
 		VMON_A_CFG_DEFAULT_INTERVAL_NS, VMON_A_CFG_MIN_INTERVAL_NS,
 		VMON_A_CFG_DEFAULT_COOLDOWN_NS, VMON_A_CFG_MAX_WATCHES,
 		VMON_A_CFG_MAX_TASKS, VMON_A_CFG_STACK_BYTES,
+		VMON_A_CFG_MAX_USER_WATCHES, VMON_A_CFG_MIN_USER_INTERVAL_NS,
+		VMON_A_CFG_MAX_CPU, VMON_A_CFG_MAX_USER_CPU,
 	};
-	const uint64_t v[] = { cfg[0], cfg[1], cfg[2], cfg[3], cfg[5], cfg[6] };
+	const uint64_t v[] = { cfg[0], cfg[1], cfg[2], cfg[3], cfg[5], cfg[6],
+			       cfg[7], cfg[8], cfg[9], cfg[10] };
 	uint16_t all = VMON_A_DEL_ALL;
 	struct fz_answer a;
 	int err;
 
 	if ((err = fz_simple(ctl, VMON_CMD_WATCH_DEL, 0, &all, NULL, 1, &a, c)))
 		die("WATCH_DEL all", err);
-	if ((err = fz_simple(ctl, VMON_CMD_CONFIG_SET, 0, t, v, 6, &a, c)))
+	if ((err = fz_simple(ctl, VMON_CMD_CONFIG_SET, 0, t, v, 10, &a, c)))
 		die("CONFIG_SET back to the start", err);
 }
 
@@ -307,7 +310,7 @@ static int fuzz_main(uint64_t messages, double seconds, uint64_t seed)
 	struct run r = { .privileged = false };
 	struct fz_answer a;
 	struct fz_sock ctl;
-	uint64_t cfg_start[8], cfg_before[8], cfg_after[8], addr;
+	uint64_t cfg_start[FZ_CFG_N], cfg_before[FZ_CFG_N], cfg_after[FZ_CFG_N], addr;
 	unsigned int intact = 0;
 	pid_t quiet, child, root_child;
 	int err, quiet_mem;

@@ -46,6 +46,12 @@ static const uint16_t kinds[VMON_A_MAX + 1] = {
 	[VMON_A_PARTS_DROPPED] = K_U32, [VMON_A_CFG_MAX_TASKS] = K_U32,
 	[VMON_A_CFG_STACK_BYTES] = K_U32, [VMON_A_STAT_SNAPSHOTS] = K_U64,
 	[VMON_A_METRIC] = K_U8, [VMON_A_MEM_FD] = K_U32,
+	[VMON_A_CFG_MAX_USER_WATCHES] = K_U32, [VMON_A_CFG_MIN_USER_INTERVAL_NS] = K_U64,
+	[VMON_A_CFG_MAX_CPU] = K_U32, [VMON_A_CFG_MAX_USER_CPU] = K_U32,
+	[VMON_A_CFG_CPU] = K_U32, [VMON_A_CFG_CHECK_NS] = K_U64,
+	[VMON_A_CFG_USER_WATCHES] = K_U32, [VMON_A_CFG_USER_PINNED] = K_U32,
+	[VMON_A_STAT_LATE] = K_U64, [VMON_A_STAT_SKIPPED] = K_U64,
+	[VMON_A_STAT_BACKOFF] = K_U32,
 };
 
 /* What each request command takes (its policy's attributes). */
@@ -60,6 +66,8 @@ static const uint16_t cfg_attrs[] = {
 	VMON_A_CFG_DEFAULT_INTERVAL_NS, VMON_A_CFG_MIN_INTERVAL_NS,
 	VMON_A_CFG_DEFAULT_COOLDOWN_NS, VMON_A_CFG_MAX_WATCHES,
 	VMON_A_CFG_MAX_TASKS, VMON_A_CFG_STACK_BYTES,
+	VMON_A_CFG_MAX_USER_WATCHES, VMON_A_CFG_MIN_USER_INTERVAL_NS,
+	VMON_A_CFG_MAX_CPU, VMON_A_CFG_MAX_USER_CPU,
 };
 
 uint16_t fz_attr_kind(unsigned int type)
@@ -158,6 +166,7 @@ static uint64_t value_for(const struct gen *g, uint16_t type)
 	case VMON_A_CFG_DEFAULT_INTERVAL_NS:
 	case VMON_A_CFG_MIN_INTERVAL_NS:
 	case VMON_A_CFG_DEFAULT_COOLDOWN_NS:
+	case VMON_A_CFG_MIN_USER_INTERVAL_NS:
 		return rng_chance(3) ? PICK(ns) : 1000000ULL * (1 + rng_below(50));
 	case VMON_A_THRESHOLD:
 		return rng_chance(3) ? rng() : rng_below(200);

@@ -96,6 +96,8 @@ static void parse_reply(const struct nlmsghdr *nlh, struct fz_answer *ans)
 			ans->cfg[t - VMON_A_CFG_DEFAULT_INTERVAL_NS] = v;
 		} else if (t == VMON_A_CFG_MAX_TASKS || t == VMON_A_CFG_STACK_BYTES) {
 			ans->cfg[5 + t - VMON_A_CFG_MAX_TASKS] = v;
+		} else if (t >= VMON_A_CFG_MAX_USER_WATCHES && t <= VMON_A_CFG_MAX_USER_CPU) {
+			ans->cfg[7 + t - VMON_A_CFG_MAX_USER_WATCHES] = v;
 		}
 	}
 }

@@ -226,7 +226,7 @@ test_legacy() {
 	# shows the macro's 10 us raised to it instead of refused.
 	cfg_set_restore default_interval 5ms
 	cfg_set_restore min_interval 2ms
-	start_example legacy 0 3000000
+	start_example legacy 0 5000000
 	_poll 20 listed_for "$T_PID" || fail "legacy's watches never showed: $(<"$TMP/target.$T_N.err")"
 	line=$(_legacy_line temp)
 	[ -n "$line" ] || fail "no watch named temp for legacy (pid $T_PID)"
@@ -238,7 +238,7 @@ test_legacy() {
 	assert_field "$line" detached false
 	line=$(_legacy_line temp2)
 	[ -n "$line" ] || fail "no watch named temp2 for legacy (pid $T_PID)"
-	assert_field "$line" interval_ns 3000000
+	assert_field "$line" interval_ns 5000000
 	assert_field "$line" threshold 150
 	assert_field "$line" hits 0
 	run "$VMON" list --json --pid "$T_PID"

@@ -3,17 +3,6 @@
 
 PERM_RE='[Pp]ermission|not permitted|CAP_SYS_ADMIN|privilege'
 
-# Watching needs ptrace access; with Yama's ptrace_scope 1 only descendants qualify,
-# and vmon is not the target's parent here: use the classic rules for the test.
-_classic_ptrace() {
-	local yama=/proc/sys/kernel/yama/ptrace_scope old
-	[ -e "$yama" ] || return 0
-	old=$(cat "$yama")
-	[ "$old" = 0 ] && return 0
-	echo 0 >"$yama" 2>/dev/null || skip "Yama ptrace_scope is $old and cannot be lowered"
-	on_exit "echo $old >$yama"
-}
-
 test_nobody_cannot_watch_root_process() {
 	start_target
 	run as_nobody "$VMON" watch --pid "$T_PID" --addr "$T_ADDR" --len 4 --gt 1 --timeout 5s
@@ -24,7 +13,7 @@ test_nobody_cannot_watch_root_process() {
 }
 
 test_nobody_watches_own_process() {
-	_classic_ptrace
+	classic_ptrace
 	start_target --as-nobody
 	grep -qE '^Uid:[[:space:]]+65534[[:space:]]' "/proc/$T_PID/status" || fail "target $T_PID does not run as nobody"
 	tcmd "set 151"
@@ -57,7 +46,7 @@ test_nobody_cannot_configure() {
 }
 
 test_nobody_cannot_detach() {
-	_classic_ptrace
+	classic_ptrace
 	start_target --as-nobody
 	run as_nobody "$VMON" watch --detach --pid "$T_PID" --addr "$T_ADDR" --len 4 --gt 150
 	assert_eq "$RC" 1 "exit status (stdout: $OUT, stderr: $ERR)"
@@ -69,7 +58,7 @@ test_nobody_cannot_detach() {
 # nobody sees and removes only its own watches.
 test_nobody_sees_and_removes_only_own() {
 	local rootw rootpid mine
-	_classic_ptrace
+	classic_ptrace
 	start_target
 	rootpid=$T_PID
 	detach --pid "$T_PID" --addr "$T_ADDR" --len 4 --gt 150

@@ -40,12 +40,13 @@ test_config_default_interval() {
 	cfg_set_restore default_interval 3ms
 	cfg default_interval
 	assert_eq "$CFG_NS" 3000000 "default_interval after setting 3ms ($CFG)"
+	# Intervals come in a 1-2-5 series: a watch polls at 3 ms rounded down.
 	detach --pid "$T_PID" --addr "$T_ADDR" --len 4 --gt 150
 	on_exit "'$VMON' unwatch $WID"
-	assert_field "$(list_line "$WID")" interval_ns 3000000
-	detach --pid "$T_PID" --addr "$T_ADDR" --len 4 --gt 150 --interval 2ms
-	on_exit "'$VMON' unwatch $WID"
 	assert_field "$(list_line "$WID")" interval_ns 2000000
+	detach --pid "$T_PID" --addr "$T_ADDR" --len 4 --gt 150 --interval 50ms
+	on_exit "'$VMON' unwatch $WID"
+	assert_field "$(list_line "$WID")" interval_ns 50000000
 }
 
 test_config_default_cooldown() {
@@ -105,12 +106,12 @@ test_config_bad_values() {
 
 # A group's counters move while it runs, and count the trigger and the event sent.
 test_stats_counters() {
-	local iv=7000000 s1 s2 g
+	local iv=20000000 s1 s2 g
 	start_target
 	start_watch "$TMP/w" --pid "$T_PID" --addr "$T_ADDR" --len 4 --gt 150 --json \
-		--interval 7ms --cooldown 60s --timeout 100s
+		--interval 20ms --cooldown 60s --timeout 100s
 	_poll 20 eval '[ -n "$(stat_group "$("$VMON" stats --json)" $iv)" ]' ||
-		fail "no 7 ms group in vmon stats --json: $("$VMON" stats --json)"
+		fail "no 20 ms group in vmon stats --json: $("$VMON" stats --json)"
 	s1=$(stat_group "$("$VMON" stats --json)" $iv)
 	assert_field "$s1" watches 1
 	assert_field "$s1" triggers 0
@@ -139,16 +140,16 @@ test_stats_counters() {
 
 # An interval group goes away with its last watch.
 test_stats_group_reaped() {
-	local iv=9000000
+	local iv=50000000
 	start_target
-	detach --pid "$T_PID" --addr "$T_ADDR" --len 4 --gt 150 --interval 9ms
+	detach --pid "$T_PID" --addr "$T_ADDR" --len 4 --gt 150 --interval 50ms
 	on_exit "'$VMON' unwatch $WID"
 	_poll 20 eval '[ -n "$(stat_group "$("$VMON" stats --json)" $iv)" ]' ||
-		fail "no 9 ms group in vmon stats --json"
+		fail "no 50 ms group in vmon stats --json"
 	run "$VMON" stats
 	assert_eq "$RC" 0 "vmon stats: $ERR"
-	assert_match "$OUT" '9 ?ms|9000000|9\.0+ ?ms' "vmon stats (text) with a 9 ms group"
+	assert_match "$OUT" '50 ?ms|50000000|50\.0+ ?ms' "vmon stats (text) with a 50 ms group"
 	run "$VMON" unwatch "$WID"
 	_poll 20 eval '[ -z "$(stat_group "$("$VMON" stats --json)" $iv)" ]' ||
-		fail "the 9 ms group outlived its last watch: $("$VMON" stats --json)"
+		fail "the 50 ms group outlived its last watch: $("$VMON" stats --json)"
 }

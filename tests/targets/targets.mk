@@ -1,7 +1,7 @@
 # Programs the integration tests run in the guest (see tests/targets/*.c).
 TEST_TARGETS := $(BUILD)/vmon-target $(BUILD)/vmon-demo $(BUILD)/vmon-multi \
 	$(BUILD)/vmon-libtest $(BUILD)/vmon-bulk $(BUILD)/vmon-rawnl \
-	$(BUILD)/vmon-losttest $(BUILD)/vmon-trust
+	$(BUILD)/vmon-losttest $(BUILD)/vmon-trust $(BUILD)/vmon-fuse
 
 TARGET_CC = $(CC) $(WARNFLAGS) $(CFLAGS) $(CPPFLAGS)
 
@@ -23,6 +23,10 @@ $(BUILD)/vmon-rawnl: tests/targets/vmon-rawnl.c tests/targets/nl-answer.h kmod/u
 # Attacks on the trust model; no PIE, so its variables sit at one address in every copy.
 $(BUILD)/vmon-trust: tests/targets/vmon-trust.c tests/targets/nl-answer.h kmod/uapi/linux/vmon.h | $(BUILD)
 	$(TARGET_CC) $(NL_CFLAGS) -fno-pie -no-pie -pthread -o $@ $< $(NL_LIBS)
+
+# A FUSE file that never answers a read, and a target hiding behind it.
+$(BUILD)/vmon-fuse: tests/targets/vmon-fuse.c | $(BUILD)
+	$(TARGET_CC) -pthread -o $@ $<
 
 # Known call chains for unwinding (build/test-unwind, and the guest):
 # CFI only, frame pointers, a non-PIE executable, and C++ names.

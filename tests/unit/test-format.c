@@ -356,6 +356,7 @@ static void test_watches(void)
 		.interval_ns = 1000000, .watches = 2, .fires = 10, .checks = 20,
 		.ns_total = 15000, .ns_max = 4000, .triggers = 3,
 		.events_sent = 2, .events_dropped = 1, .snapshots = 2,
+		.late = 4, .skipped = 9, .backoff = 8,
 	};
 	struct capture c;
 
@@ -425,11 +426,12 @@ static void test_watches(void)
 	cap_check(&c, "stats json",
 		  "{\"interval_ns\":1000000,\"watches\":2,\"fires\":10,\"checks\":20,"
 		  "\"ns_total\":15000,\"ns_max\":4000,\"triggers\":3,\"events_sent\":2,"
-		  "\"events_dropped\":1,\"snapshots\":2}\n");
+		  "\"events_dropped\":1,\"snapshots\":2,\"late\":4,\"skipped\":9,"
+		  "\"backoff\":8}\n");
 	fmt_stats_table(cap_open(&c), &s, 1);
 	cap_check(&c, "stats table",
-		  "INTERVAL  WATCHES  FIRES  CHECKS  TRIGGERS  SNAPSHOTS  SENT  DROPPED  AVG    MAX\n"
-		  "1ms       2        10     20      3         2          2     1        1.5us  4us\n");
+		  "INTERVAL  WATCHES  FIRES  CHECKS  TRIGGERS  SNAPSHOTS  SENT  DROPPED  AVG    MAX  LATE  SKIPPED  BACKOFF\n"
+		  "1ms       2        10     20      3         2          2     1        1.5us  4us  4     9        x8\n");
 }
 
 static void test_metric_watches(void)

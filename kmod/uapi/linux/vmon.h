@@ -202,6 +202,19 @@ enum vmon_attr {
 	 */
 	VMON_A_MEM_FD,
 
+	/* Resource limits (CONFIG_GET / CONFIG_SET); see vmon(8) "Limits". */
+	VMON_A_CFG_MAX_USER_WATCHES,	/* u32: watches per uid without CAP_SYS_ADMIN */
+	VMON_A_CFG_MIN_USER_INTERVAL_NS,	/* u64: interval floor without CAP_SYS_ADMIN */
+	VMON_A_CFG_MAX_CPU,		/* u32: polling estimate cap, per-mille of one CPU */
+	VMON_A_CFG_MAX_USER_CPU,	/* u32: the same per uid without CAP_SYS_ADMIN */
+	VMON_A_CFG_CPU,			/* u32: polling estimate now, per-mille (read only) */
+	VMON_A_CFG_CHECK_NS,		/* u64: estimated cost of one check (read only) */
+	VMON_A_CFG_USER_WATCHES,	/* u32: the caller's uid's watches (read only) */
+	VMON_A_CFG_USER_PINNED,		/* u32: pages charged to its RLIMIT_MEMLOCK (read only) */
+	VMON_A_STAT_LATE,	/* u64: ticks that missed at least one period */
+	VMON_A_STAT_SKIPPED,	/* u64: periods missed */
+	VMON_A_STAT_BACKOFF,	/* u32: period multiplier of an overrunning group (1: none) */
+
 	__VMON_A_MAX,
 };
 #define VMON_A_MAX (__VMON_A_MAX - 1)
